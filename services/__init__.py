@@ -1,0 +1,1 @@
+"""Löfte's services. Each is its own package and never imports another."""

@@ -1,0 +1,10 @@
+from typing import Annotated
+
+from pydantic import Field
+
+from shared.settings import Port, ServiceSettings
+
+
+class ActivitiesSettings(ServiceSettings):
+    http_port: Port = 8001
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024

@@ -1,0 +1,179 @@
+"""The event types partner systems send, and the data each one carries.
+
+Each type has a current schema version. A breaking change to a type's data bumps its
+version and registers an upcaster from the previous one, so old events (the activities
+topic is kept forever) still read as the current model.
+
+Events count; they never identify a person. Free text is checked for personal identity
+numbers where it enters the system (the activities service), not here.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+from shared.contracts.cloudevents import CloudEvent
+from shared.contracts.errors import InvalidEvent
+
+Slug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Organisations = Annotated[list[Slug], Field(min_length=1, max_length=20)]
+IncidentCategory = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
+]
+AgeBand = Literal["under-25", "25-plus", "okand"]
+
+
+class EventData(BaseModel):
+    """The data of one event type; subclasses name their CloudEvents `type`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+
+    def commitment_id(self) -> str | None:
+        """The commitment the event reports on, when it reports on one."""
+        return None
+
+
+class CommitmentEvent(EventData):
+    commitment: Slug
+    organisations: Organisations
+
+    def commitment_id(self) -> str | None:
+        return self.commitment
+
+
+class Participants(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    youths: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    adults: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    volunteers: Annotated[int, Field(ge=0, le=100_000)] | None = None
+
+
+class ActivityCompleted(CommitmentEvent):
+    """An activity of a commitment took place; the event's `time` is when."""
+
+    TYPE = "activity.completed"
+
+    place: ShortText | None = None
+    participants: Participants | None = None
+    notes: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ActivityScheduled(CommitmentEvent):
+    TYPE = "activity.scheduled"
+
+    planned_time: AwareDatetime
+    place: ShortText | None = None
+
+
+class ActivityCancelled(CommitmentEvent):
+    TYPE = "activity.cancelled"
+
+    planned_time: AwareDatetime
+    place: ShortText | None = None
+
+
+class IncidentRecorded(EventData):
+    """Crimes recorded in an area, counted by category and age band; the `time` is when."""
+
+    TYPE = "incident.recorded"
+
+    category: IncidentCategory
+    area: ShortText | None = None
+    age_band: AgeBand = "okand"
+    count: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: date
+    end: date
+
+
+class SurveyPublished(EventData):
+    TYPE = "survey.published"
+
+    indicator: Slug
+    area: ShortText
+    period: Period
+    value: float
+    scale: ShortText | None = None
+
+
+class DeliverableCompleted(CommitmentEvent):
+    TYPE = "deliverable.completed"
+
+    title: ShortText
+    link: HttpUrl | None = None
+
+
+class EventRetracted(EventData):
+    """An earlier event of the same source is withdrawn; a correction re-sends it anew."""
+
+    TYPE = "event.retracted"
+
+    event_id: Annotated[str, Field(min_length=1, max_length=200)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+EVENT_TYPES: Mapping[str, type[EventData]] = {
+    model.TYPE: model
+    for model in (
+        ActivityCompleted,
+        ActivityScheduled,
+        ActivityCancelled,
+        IncidentRecorded,
+        SurveyPublished,
+        DeliverableCompleted,
+        EventRetracted,
+    )
+}
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+# (type, version it reads) -> function returning the data at version + 1.
+UPCASTERS: Mapping[tuple[str, int], Upcaster] = {}
+
+
+def upcast(
+    event_type: str,
+    version: int,
+    data: dict[str, Any],
+    target: int,
+    upcasters: Mapping[tuple[str, int], Upcaster] = UPCASTERS,
+) -> dict[str, Any]:
+    """Bring `data` written at `version` up to `target`, one registered step at a time."""
+    while version < target:
+        step = upcasters.get((event_type, version))
+        if step is None:
+            raise InvalidEvent.single(
+                "schemaversion", f"no upgrade from version {version} of {event_type}"
+            )
+        data = step(data)
+        version += 1
+    return data
+
+
+def parse_data(event: CloudEvent, types: Mapping[str, type[EventData]] = EVENT_TYPES) -> EventData:
+    """The typed data of an event, upcast to the current schema version of its type."""
+    model = types.get(event.type)
+    if model is None:
+        known = ", ".join(sorted(types))
+        raise InvalidEvent.single("type", f"unknown event type {event.type!r}; known: {known}")
+    if event.schemaversion > model.VERSION:
+        raise InvalidEvent.single(
+            "schemaversion",
+            f"version {event.schemaversion} of {event.type} is newer than this service "
+            f"knows ({model.VERSION})",
+        )
+    data = upcast(event.type, event.schemaversion, event.data, model.VERSION)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidEvent.from_validation_error(error, prefix="data") from None

@@ -1,0 +1,185 @@
+"""Batch consumption with an exactly-once effect on PostgreSQL.
+
+A batch of records is decoded; what cannot be decoded is parked on the dead-letter topic.
+The rest is applied in ONE database transaction by the service's `apply`, which writes the
+dedup record together with the state change. Offsets are committed only after that
+transaction, so a crash anywhere redelivers the batch and the dedup records make the second
+delivery a no-op.
+
+While the database is unreachable the batch is retried with backoff rather than skipped. An
+error that is not about reachability means some event in the batch cannot be applied; the
+batch is then applied one event at a time, and the event that still fails is parked with
+the reason, so one bad event never blocks or drops the good ones around it.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from shared.contracts.errors import InvalidEvent
+from shared.db import Connection
+from shared.messaging.dead_letter import DeadLetters
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UNREACHABLE = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded(Generic[T]):
+    record: "ConsumerRecord[bytes, bytes]"
+    item: T
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    new: int
+    duplicates: int
+
+
+Decode = Callable[["ConsumerRecord[bytes, bytes]"], T]
+Apply = Callable[[Connection, Sequence[T]], Awaitable[Applied]]
+
+
+class ConsumerMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.records = Counter(
+            "lofte_consumer_records_total",
+            "Records consumed, by topic and outcome (applied, duplicate, dead_letter).",
+            ["topic", "outcome"],
+            registry=registry,
+        )
+        self.batch_seconds = Histogram(
+            "lofte_consumer_batch_duration_seconds",
+            "Time from receiving a batch to committing its effect.",
+            ["topic"],
+            registry=registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.retries = Counter(
+            "lofte_consumer_database_retries_total",
+            "Batches retried because the database was unreachable.",
+            ["topic"],
+            registry=registry,
+        )
+
+
+async def _undecoded(_message: Any) -> None:
+    # Records are decoded by the consumer itself, so that a malformed one reaches the
+    # dead-letter topic instead of failing inside the framework before any handler runs.
+    return None
+
+
+class BatchConsumer(Generic[T]):
+    def __init__(
+        self,
+        *,
+        topic: str,
+        group_id: str,
+        pool: asyncpg.Pool,
+        decode: Decode[T],
+        apply: Apply[T],
+        dead_letters: DeadLetters,
+        metrics: ConsumerMetrics,
+        max_records: int = 500,
+    ) -> None:
+        self.topic = topic
+        self.group_id = group_id
+        self._pool = pool
+        self._decode = decode
+        self._apply = apply
+        self._dead_letters = dead_letters
+        self._metrics = metrics
+        self._max_records = max_records
+        self.failure_pause_seconds = 1.0
+
+    def subscribe(self, broker: KafkaBroker) -> None:
+        @broker.subscriber(
+            self.topic,
+            group_id=self.group_id,
+            batch=True,
+            max_records=self._max_records,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_undecoded,
+        )
+        async def on_batch(message: KafkaMessage) -> None:
+            try:
+                await self.process(message.raw_message)
+            except Exception:
+                # Nothing of this batch may be committed: rewind and let it come again, after
+                # a pause so that a lasting fault (say, Kafka refusing the dead letter) does
+                # not spin.
+                log.exception("batch on %s failed; it will be redelivered", self.topic)
+                await asyncio.sleep(self.failure_pause_seconds)
+                await message.nack()
+                return
+            await message.ack()
+
+    async def process(self, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
+        started = time.perf_counter()
+        decoded: list[Decoded[T]] = []
+        for record in records:
+            try:
+                decoded.append(Decoded(record, self._decode(record)))
+            except InvalidEvent as error:
+                await self._park(record, str(error))
+        if decoded:
+            await self._apply_all(decoded)
+        self._metrics.batch_seconds.labels(self.topic).observe(time.perf_counter() - started)
+
+    async def _apply_all(self, decoded: Sequence[Decoded[T]]) -> None:
+        try:
+            await self._apply_with_retry([entry.item for entry in decoded])
+        except asyncpg.PostgresError as error:
+            log.warning("batch on %s failed (%s); applying one by one", self.topic, error)
+            for entry in decoded:
+                try:
+                    await self._apply_with_retry([entry.item])
+                except asyncpg.PostgresError as single_error:
+                    await self._park(entry.record, f"could not be applied: {single_error}")
+
+    async def _apply_with_retry(self, items: Sequence[T]) -> None:
+        delay = 0.1
+        while True:
+            try:
+                async with self._pool.acquire() as connection, connection.transaction():
+                    outcome = await self._apply(connection, items)
+            except UNREACHABLE as error:
+                self._metrics.retries.labels(self.topic).inc()
+                log.warning("database unreachable (%s); retrying in %.1fs", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            self._metrics.records.labels(self.topic, "applied").inc(outcome.new)
+            self._metrics.records.labels(self.topic, "duplicate").inc(outcome.duplicates)
+            return
+
+    async def _park(self, record: "ConsumerRecord[bytes, bytes]", reason: str) -> None:
+        log.warning(
+            "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason
+        )
+        await self._dead_letters.park(record, reason)
+        self._metrics.records.labels(self.topic, "dead_letter").inc()

@@ -1,0 +1,160 @@
+"""The transactional outbox: publish to Kafka exactly what a database transaction committed.
+
+A service writes the records it wants published into its `outbox` table in the same
+transaction as the state they describe, and NOTIFYs the relay. The relay claims rows in
+order (`FOR UPDATE SKIP LOCKED`), publishes them, waits for the broker's acknowledgement and
+deletes them in the same transaction. When Kafka is down the rows simply wait. A session
+advisory lock makes one relay per schema active, which keeps the order per key.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from shared.db import Connection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Mapping[str, str]
+
+
+def notify_channel(schema: str) -> str:
+    return f"{schema}_outbox"
+
+
+async def enqueue(connection: Connection, schema: str, records: list[OutgoingRecord]) -> None:
+    """Add records to the outbox inside the caller's transaction and wake the relay."""
+    if not records:
+        return
+    await connection.executemany(
+        "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)",
+        [(r.topic, r.key, r.value, json.dumps(dict(r.headers))) for r in records],
+    )
+    await connection.execute("SELECT pg_notify($1, '')", notify_channel(schema))
+
+
+class OutboxMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.published = Counter(
+            "lofte_outbox_published_records_total",
+            "Records relayed from the outbox to Kafka.",
+            registry=registry,
+        )
+        self.failures = Counter(
+            "lofte_outbox_publish_failures_total",
+            "Relay rounds that failed to publish (the records stay and are retried).",
+            registry=registry,
+        )
+        self.pending = Gauge(
+            "lofte_outbox_pending_records",
+            "Records waiting in the outbox at the last relay round.",
+            registry=registry,
+        )
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        schema: str,
+        pool: asyncpg.Pool,
+        broker: KafkaBroker,
+        metrics: OutboxMetrics,
+        batch_size: int = 500,
+        idle_poll_seconds: float = 5.0,
+    ) -> None:
+        self._dsn = dsn
+        self._schema = schema
+        self._pool = pool
+        self._broker = broker
+        self._metrics = metrics
+        self._batch_size = batch_size
+        self._idle_poll_seconds = idle_poll_seconds
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        """Relay until cancelled, surviving database and broker outages."""
+        delay = 0.2
+        while True:
+            try:
+                await self._run_as_leader()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning(
+                    "outbox relay of %s paused (%s); retry in %.1fs", self._schema, error, delay
+                )
+                self._metrics.failures.inc()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+            else:
+                delay = 0.2
+
+    async def _run_as_leader(self) -> None:
+        listener: asyncpg.Connection = await asyncpg.connect(
+            self._dsn, server_settings={"search_path": self._schema}
+        )
+        try:
+            await listener.execute(
+                "SELECT pg_advisory_lock(hashtext($1))", f"outbox:{self._schema}"
+            )
+            await listener.add_listener(notify_channel(self._schema), self._on_notify)
+            while True:
+                self._wake.clear()
+                relayed = await self.relay_once()
+                if relayed < self._batch_size:
+                    # The poll is a safety net for a lost notification, not the main path.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._idle_poll_seconds)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.close(timeout=2)
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wake.set()
+
+    async def relay_once(self) -> int:
+        """Publish one batch of pending records in order; return how many were relayed."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            rows = await connection.fetch(
+                "SELECT position, topic, key, value, headers FROM outbox"
+                " ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch_size,
+            )
+            if not rows:
+                self._metrics.pending.set(0)
+                return 0
+            # Send all, then wait for all: the producer keeps the order per partition.
+            pending = [
+                await self._broker.publish(
+                    row["value"],
+                    topic=row["topic"],
+                    key=row["key"],
+                    headers=json.loads(row["headers"]),
+                    no_confirm=True,
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*pending)
+            await connection.execute(
+                "DELETE FROM outbox WHERE position = ANY($1::bigint[])",
+                [row["position"] for row in rows],
+            )
+            remaining = await connection.fetchval("SELECT count(*) FROM outbox")
+        self._metrics.published.inc(len(rows))
+        self._metrics.pending.set(remaining)
+        return len(rows)

@@ -1,0 +1,84 @@
+"""Logs, health and metrics endpoints every service exposes the same way."""
+
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line, so logs can be searched by event id, topic or service."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self._service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "service": self._service,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in ("event_id", "event_source", "topic"):
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(service: str, level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # aiokafka reports every reconnect attempt at ERROR; our own retries say it once.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+def operations_router(
+    registry: CollectorRegistry, checks: Mapping[str, ReadinessCheck]
+) -> APIRouter:
+    """`/health` (the process runs), `/ready` (its dependencies answer) and `/metrics`.
+
+    `checks` is filled in once the service has started; until then it is not ready.
+    """
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/ready")
+    async def ready() -> JSONResponse:
+        if not checks:
+            return JSONResponse({"status": "starting", "checks": {}}, status_code=503)
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await check()
+            except Exception as error:
+                results[name] = f"unavailable: {error or type(error).__name__}"
+            else:
+                results[name] = "ok"
+        healthy = all(value == "ok" for value in results.values())
+        return JSONResponse(
+            {"status": "ready" if healthy else "not-ready", "checks": results},
+            status_code=200 if healthy else 503,
+        )
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,77 @@
+"""Start-up and shut-down steps that every service's composition root takes."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Coroutine
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+
+from shared.contracts.topics import ALL
+from shared.db.migrations import migrate
+from shared.db.pool import connect_with_retry
+from shared.messaging.admin import ensure_topics
+from shared.observability import ReadinessCheck
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+async def open_database(settings: ServiceSettings, schema: str, migrations: Path) -> asyncpg.Pool:
+    """Connect (waiting for the database to come up) and bring the schema up to date."""
+    dsn = str(settings.database_url)
+    pool = await connect_with_retry(dsn, schema, settings.startup_timeout_seconds)
+    async with pool.acquire() as connection:
+        await migrate(connection, schema, migrations)
+    return pool
+
+
+async def connect_kafka(broker: KafkaBroker, settings: ServiceSettings) -> None:
+    """Create the project's topics and start the broker, waiting for Kafka to come up."""
+    deadline = time.monotonic() + settings.startup_timeout_seconds
+    delay = 0.2
+    while True:
+        try:
+            await ensure_topics(
+                settings.kafka_bootstrap_servers,
+                ALL,
+                settings.topic_namespace,
+                replication_factor=settings.kafka_replication_factor,
+            )
+            await broker.start()
+            return
+        except Exception as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("kafka not reachable yet (%s); retrying in %.1fs", error, delay)
+            with contextlib.suppress(Exception):
+                await broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def readiness_checks(pool: asyncpg.Pool, broker: KafkaBroker) -> dict[str, ReadinessCheck]:
+    async def postgres() -> None:
+        await pool.fetchval("SELECT 1", timeout=2)
+
+    async def kafka() -> None:
+        if not await broker.ping(timeout=2):
+            raise ConnectionError("broker did not answer")
+
+    return {"postgres": postgres, "kafka": kafka}
+
+
+@contextlib.asynccontextmanager
+async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run long-lived tasks for the lifetime of the block; cancel them on the way out."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,118 @@
+"""One event through every service, each running as its own process on the real broker and
+database: partner → activities (HTTP) → Kafka → metrics (PostgreSQL) → Kafka → notifications.
+"""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from shared.contracts import topics
+from tests.factories import activity_completed
+from tests.kafka_records import header, read_topic
+from tests.polling import eventually
+from tests.processes import SERVICES, ServiceProcess, start, stopped_on_exit, wait_ready
+
+
+@pytest.fixture
+def running(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> Iterator[dict[str, ServiceProcess]]:
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "DATABASE_URL": database_url,
+        "TOPIC_NAMESPACE": namespace,
+        "CONSUMER_GROUP": f"{namespace}group",
+    }
+    services = [start(name, env, tmp_path) for name in SERVICES]
+    with stopped_on_exit(services):
+        yield {service.name: service for service in services}
+
+
+@pytest.fixture
+async def ready(running: dict[str, ServiceProcess]) -> dict[str, str]:
+    for service in running.values():
+        await wait_ready(service)
+    return {name: service.url for name, service in running.items()}
+
+
+async def get_json(url: str) -> Any:
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(url)
+        response.raise_for_status()
+        return response.json()
+
+
+async def post_event(url: str, body: bytes) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=5) as client:
+        return await client.post(
+            f"{url}/v1/events",
+            content=body,
+            headers={"content-type": "application/cloudevents+json"},
+        )
+
+
+async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
+    ready: dict[str, str],
+) -> None:
+    sent = activity_completed("trygghetsvandringar-ungdomar", participants={"youths": 8})
+
+    response = await post_event(ready["activities"], json.dumps(sent).encode())
+
+    assert response.status_code == 202
+    tallies = await eventually(
+        lambda: get_json(f"{ready['metrics']}/v1/tallies/trygghetsvandringar-ungdomar"),
+        lambda body: body["periods"] != [],
+    )
+    assert tallies["periods"] == [
+        {"period": {"start": "2017-01-01", "end": "2018-01-01"}, "done": 1}
+    ]
+    received = await eventually(
+        lambda: get_json(f"{ready['notifications']}/v1/kpi-events"),
+        lambda events: len(events) > 0,
+    )
+    assert [(e["type"], e["subject"], e["data"]["done"]) for e in received] == [
+        ("commitment.progressed", "trygghetsvandringar-ungdomar", 1)
+    ]
+
+
+async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows(
+    ready: dict[str, str], kafka_bootstrap: str, namespace: str
+) -> None:
+    malformed = await post_event(ready["activities"], b'{"specversion": "1.0",')
+    unknown = activity_completed("volontarinsatser")
+    unknown["type"] = "activity.finished"
+    unknown_type = await post_event(ready["activities"], json.dumps(unknown).encode())
+    domain_topic = topics.ACTIVITIES.qualified(namespace)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            domain_topic, b"\x00not json", key=b"volontarinsatser", headers=[("ce_id", b"p1")]
+        )
+    finally:
+        await producer.stop()
+
+    good = activity_completed("volontarinsatser")
+    accepted = await post_event(ready["activities"], json.dumps(good).encode())
+
+    assert malformed.status_code == 400
+    assert "not valid JSON" in malformed.json()["detail"]
+    assert unknown_type.status_code == 422
+    assert unknown_type.json()["errors"][0]["location"] == "type"
+    assert accepted.status_code == 202
+    [parked] = await read_topic(
+        kafka_bootstrap, topics.dead_letter(topics.ACTIVITIES).qualified(namespace), at_least=1
+    )
+    assert header(parked, "ce_id") == "p1"
+    assert header(parked, "dlq_service") == "metrics"
+    assert "not valid" in (header(parked, "dlq_reason") or "")
+    tallies = await eventually(
+        lambda: get_json(f"{ready['metrics']}/v1/tallies/volontarinsatser"),
+        lambda body: body["periods"] != [],
+    )
+    assert tallies["periods"][0]["done"] == 1

@@ -1,0 +1,42 @@
+"""Events as partner systems would send them, with unique ids per call."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.contracts.cloudevents import CloudEvent, parse_structured
+
+
+def activity_completed(
+    commitment: str = "sno-mote",
+    *,
+    organisations: tuple[str, ...] = ("polisen", "kommunen"),
+    time: datetime | None = None,
+    source: str = "urn:lofte:partner:polisen-test",
+    event_id: str | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": event_id or str(uuid.uuid4()),
+        "source": source,
+        "type": "activity.completed",
+        "time": (time or datetime(2017, 3, 6, 9, 0, tzinfo=UTC)).isoformat(),
+        "datacontenttype": "application/json",
+        "data": {"commitment": commitment, "organisations": list(organisations), **data},
+    }
+
+
+def incident_recorded(category: str = "narkotika.bruk", **data: Any) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:lofte:partner:polisen-test",
+        "type": "incident.recorded",
+        "time": datetime(2017, 4, 2, 22, 15, tzinfo=UTC).isoformat(),
+        "data": {"category": category, "age_band": "under-25", **data},
+    }
+
+
+def event(document: dict[str, Any]) -> CloudEvent:
+    return parse_structured(document)

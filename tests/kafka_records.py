@@ -1,0 +1,48 @@
+"""Reading what landed on a topic, waiting for it by condition rather than by sleeping."""
+
+import asyncio
+import time
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+
+async def read_topic(
+    bootstrap: str, topic: str, *, at_least: int, within: float = 30.0
+) -> list["ConsumerRecord[bytes, bytes]"]:
+    """Every record of `topic` from the beginning, once there are `at_least` of them."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + within
+        partitions: set[int] | None = None
+        while not partitions:
+            partitions = consumer.partitions_for_topic(topic)
+            if not partitions:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"topic {topic} does not exist")
+                await consumer._client.force_metadata_update()
+                await asyncio.sleep(0.1)
+        consumer.assign([TopicPartition(topic, p) for p in sorted(partitions)])
+        await consumer.seek_to_beginning()
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while len(records) < at_least:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"{len(records)} records on {topic} after {within}s, expected {at_least}"
+                )
+            batches = await consumer.getmany(timeout_ms=int(min(remaining, 1.0) * 1000))
+            for batch in batches.values():
+                records.extend(batch)
+        return records
+    finally:
+        await consumer.stop()
+
+
+def header(record: "ConsumerRecord[bytes, bytes]", name: str) -> str | None:
+    for key, value in record.headers:
+        if key == name:
+            return bytes(value).decode()
+    return None

@@ -1,0 +1,93 @@
+"""The services as real processes, the way `make up` runs them."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.polling import eventually
+
+ROOT = Path(__file__).parents[1]
+SERVICES = ("activities", "metrics", "notifications")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+def start(name: str, env: dict[str, str], log_dir: Path) -> ServiceProcess:
+    port = free_port()
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}"],
+            cwd=ROOT,
+            env={**os.environ, **env, "HTTP_PORT": str(port)},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return ServiceProcess(name, port, log, process)
+
+
+async def wait_ready(service: ServiceProcess, within: float = 60.0) -> None:
+    async def probe() -> str:
+        if service.process.poll() is not None:
+            return "exited"
+        try:
+            async with httpx.AsyncClient(timeout=2) as client:
+                status = (await client.get(f"{service.url}/ready")).status_code
+        except httpx.HTTPError:
+            return "not answering"
+        return "ready" if status == 200 else f"answering {status}"
+
+    try:
+        state = await eventually(probe, lambda state: state in ("ready", "exited"), within=within)
+    except AssertionError as error:
+        raise AssertionError(f"{service.name} not ready: {error}\n{service.log_tail()}") from None
+    if state == "exited":
+        raise AssertionError(f"{service.name} exited:\n{service.log_tail()}")
+
+
+@contextlib.contextmanager
+def stopped_on_exit(services: list[ServiceProcess]) -> Iterator[list[ServiceProcess]]:
+    try:
+        yield services
+    finally:
+        for service in services:
+            if service.process.poll() is None:
+                service.process.terminate()
+        for service in services:
+            try:
+                service.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                service.kill()
