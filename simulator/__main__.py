@@ -1,0 +1,71 @@
+"""Run the partner simulator against the activities service's ingest API.
+
+python -m simulator --url http://127.0.0.1:8001 --speed 52560   # a year in ten minutes
+python -m simulator --backfill                                 # from the start to now
+"""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+import httpx
+
+from simulator.clock import SimulatedClock
+from simulator.sender import Sender
+from simulator.stream import LUND, events_between
+
+log = logging.getLogger("simulator")
+
+A_YEAR_IN_TEN_MINUTES = 365 * 24 * 3600 / 600
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
+    parser.add_argument("--url", default="http://127.0.0.1:8001", help="activities service")
+    parser.add_argument("--seed", type=int, default=2017, help="same seed, same events")
+    parser.add_argument(
+        "--start",
+        type=datetime.fromisoformat,
+        default=datetime(2017, 3, 1, tzinfo=LUND),
+        help="simulated start time (ISO 8601); default: the Lund promise's start",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=A_YEAR_IN_TEN_MINUTES,
+        help="simulated seconds per real second (default: a year in ten minutes)",
+    )
+    parser.add_argument(
+        "--backfill", action="store_true", help="send everything from the start to now, then stop"
+    )
+    parser.add_argument("--tick", type=float, default=1.0, help="seconds between sends")
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> None:
+    start = args.start if args.start.tzinfo else args.start.replace(tzinfo=LUND)
+    async with httpx.AsyncClient(base_url=args.url, timeout=10) as client:
+        sender = Sender(client)
+        if args.backfill:
+            await sender.send(events_between(start, datetime.now(UTC), args.seed))
+            log.info("backfill done: %s", sender.summary())
+            return
+        clock = SimulatedClock(start, args.speed)
+        sent_until = start
+        while True:
+            now = clock.now()
+            await sender.send(events_between(sent_until, now, args.seed))
+            sent_until = now
+            await asyncio.sleep(args.tick)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s simulator %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(parse_args()))
+
+
+if __name__ == "__main__":
+    main()
