@@ -63,6 +63,8 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s simulator %(message)s")
+    # One line per request would drown the summary lines and the refusals worth reading.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(parse_args()))
 

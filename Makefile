@@ -1,0 +1,66 @@
+# The project's entry points. `make up` runs the whole system; `make test` runs every check.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help venv up down reset status test lint typecheck pytest format lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements/runtime.txt requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+venv: $(INSTALLED) ## Create the virtualenv with the pinned dependencies
+
+up: venv ## Start Kafka, PostgreSQL, Prometheus, the services and (unless SIMULATOR=0) the simulator
+	infra/bin/infra.sh up
+	infra/bin/services.sh up
+	infra/bin/services.sh summary
+
+down: ## Stop everything `make up` started; the data stays
+	infra/bin/services.sh down
+	infra/bin/infra.sh down
+
+reset: down ## Stop everything and wipe the local data
+	infra/bin/infra.sh reset
+
+status: ## Show what is running
+	infra/bin/infra.sh status || true
+	infra/bin/services.sh status || true
+
+test: venv lint typecheck ## Lint, type-check and run every test on a real Kafka and PostgreSQL
+	infra/bin/prometheus.sh install
+	infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv ## mypy, strict
+	$(BIN)/mypy .
+
+pytest: venv ## The test suite alone (needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL, or Docker)
+	$(BIN)/pytest
+
+format: venv ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: ## Re-pin requirements/*.txt from requirements/*.in
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements/runtime.in
+	{ echo "# Pinned from runtime.in; regenerate with: make lock"; .lock-venv/bin/pip freeze; } > requirements/runtime.txt
+	.lock-venv/bin/pip install --quiet -r requirements/dev.in
+	{ echo "# Pinned from dev.in; regenerate with: make lock"; echo "-r runtime.txt"; \
+	  .lock-venv/bin/pip freeze | grep -vxFf requirements/runtime.txt; } > requirements/dev.txt
+	rm -rf .lock-venv

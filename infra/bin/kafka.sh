@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka (KRaft) on 127.0.0.1, run straight from the
+# jars Maven Central serves: no Docker, no tarball.
+#
+#   infra/bin/kafka.sh install|start|stop|status|reset
+#
+# Environment: LOFTE_KAFKA_PORT (9092), LOFTE_KAFKA_CONTROLLER_PORT (9093),
+# LOFTE_KAFKA_HEAP ("-Xms256m -Xmx768m"), LOFTE_KAFKA_START_TIMEOUT (120 s),
+# LOFTE_RUN_DIR, LOFTE_CACHE_DIR, LOFTE_STOP_TIMEOUT (30 s).
+set -euo pipefail
+
+COMPONENT=kafka
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+: "${LOFTE_KAFKA_HEAP:=-Xms256m -Xmx768m}"
+: "${LOFTE_KAFKA_START_TIMEOUT:=120}"
+
+KAFKA_SRC_DIR=$LOFTE_INFRA_DIR/kafka
+KAFKA_POM=$KAFKA_SRC_DIR/pom.xml
+KAFKA_TEMPLATE=$KAFKA_SRC_DIR/server.properties.in
+KAFKA_LOG4J=$KAFKA_SRC_DIR/log4j2.properties
+
+KAFKA_DATA=$LOFTE_DATA_DIR/kafka
+KAFKA_CONF=$LOFTE_CONF_DIR/kafka/server.properties
+KAFKA_LOG=$(log_file kafka)
+# Only our broker has "kafka.Kafka <this run folder's config>" on its command line.
+KAFKA_NEEDLE="kafka.Kafka $KAFKA_CONF"
+
+# The pom is the single source of truth for the version.
+KAFKA_VERSION=$(sed -n 's:.*<kafka\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</kafka\.version>.*:\1:p' "$KAFKA_POM" | head -n 1)
+[[ -n $KAFKA_VERSION ]] || die "cannot read <kafka.version> from $KAFKA_POM"
+
+KAFKA_HOME=$LOFTE_CACHE_DIR/kafka-$KAFKA_VERSION
+KAFKA_LIBS=$KAFKA_HOME/libs
+# Written only after a complete copy. It holds the pom's hash, so editing the
+# pom (e.g. the log4j version) refreshes the cache even if Kafka's version stays.
+KAFKA_MARKER=$KAFKA_HOME/.complete
+
+java_bin() {
+  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
+    printf '%s\n' "$JAVA_HOME/bin/java"
+  else
+    command -v java
+  fi
+}
+
+pom_hash() { sha256sum <"$KAFKA_POM" | cut -d' ' -f1; }
+
+libs_complete() {
+  [[ -f $KAFKA_MARKER && "$(cat -- "$KAFKA_MARKER")" == "$(pom_hash)" ]] &&
+    [[ -f $KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar ]]
+}
+
+# cmd_install [quiet]: "quiet" when start calls it, to say nothing if all is there.
+cmd_install() {
+  local quiet=${1:-}
+  if [[ -z ${JAVA_HOME:-} ]]; then
+    need_cmd java openjdk-17-jre-headless
+  fi
+  if libs_complete; then
+    [[ -n $quiet ]] || log "Kafka $KAFKA_VERSION already in $KAFKA_LIBS"
+    return 0
+  fi
+  need_cmd mvn maven
+  mkdir -p -- "$KAFKA_HOME"
+  # Two checkouts (or CI jobs) can share the cache: let one of them download,
+  # the other then finds the marker.
+  local lock tmp started=$SECONDS
+  exec {lock}>"$KAFKA_HOME/.lock"
+  flock "$lock"
+  if libs_complete; then
+    exec {lock}>&-
+    log "Kafka $KAFKA_VERSION already in $KAFKA_LIBS"
+    return 0
+  fi
+  rm -rf -- "$KAFKA_HOME"/libs.tmp.*
+  tmp=$(mktemp -d "$KAFKA_HOME/libs.tmp.XXXXXX")
+  log "fetching Kafka $KAFKA_VERSION and its dependencies with Maven into $KAFKA_LIBS (about 45 MB when ~/.m2 is cold)"
+  # -q still emits stray colour codes; strip them so the output stays readable.
+  if ! mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
+    rm -rf -- "$tmp"
+    die "Maven could not resolve Kafka $KAFKA_VERSION (output above); is Maven Central reachable?"
+  fi
+  if [[ ! -f $tmp/kafka_2.13-$KAFKA_VERSION.jar ]]; then
+    rm -rf -- "$tmp"
+    die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is missing; check $KAFKA_POM"
+  fi
+  rm -rf -- "$KAFKA_LIBS" "$KAFKA_MARKER"
+  mv -- "$tmp" "$KAFKA_LIBS"
+  pom_hash >"$KAFKA_MARKER"
+  exec {lock}>&-
+  log "Kafka $KAFKA_VERSION ready in $KAFKA_LIBS ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars, $((SECONDS - started))s)"
+}
+
+render_config() {
+  # log.dirs is a comma-separated list in a properties file.
+  [[ $KAFKA_DATA != *[,\\]* ]] || die "the run folder path must not contain ',' or '\\': $KAFKA_DATA"
+  mkdir -p -- "$(dirname "$KAFKA_CONF")"
+  sed -e "s|@KAFKA_PORT@|$LOFTE_KAFKA_PORT|g" \
+    -e "s|@KAFKA_CONTROLLER_PORT@|$LOFTE_KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_LOG_DIR@|$(sed_escape "$KAFKA_DATA")|g" \
+    "$KAFKA_TEMPLATE" >"$KAFKA_CONF.tmp"
+  if grep -q '@[A-Z_]*@' "$KAFKA_CONF.tmp"; then
+    die "unreplaced placeholder in $KAFKA_TEMPLATE: $(grep -o '@[A-Z_]*@' "$KAFKA_CONF.tmp" | head -n 1)"
+  fi
+  mv -f -- "$KAFKA_CONF.tmp" "$KAFKA_CONF"
+}
+
+kafka_tool() {
+  "$(java_bin)" -Xmx256m -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
+    -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool "$@"
+}
+
+# Format once: meta.properties in the data dir carries the cluster id, and a
+# broker refuses to start on a log dir from another cluster.
+format_storage() {
+  [[ -f $KAFKA_DATA/meta.properties ]] && return 0
+  # No meta.properties means nothing worth keeping (an interrupted format).
+  rm -rf -- "$KAFKA_DATA"
+  local cluster_id out
+  cluster_id=$(kafka_tool random-uuid | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1) ||
+    die "could not generate a cluster id (java -cp '$KAFKA_LIBS/*' kafka.tools.StorageTool random-uuid failed)"
+  log "formatting storage in $KAFKA_DATA (cluster id $cluster_id)"
+  if ! out=$(kafka_tool format --standalone -t "$cluster_id" -c "$KAFKA_CONF" 2>&1); then
+    rm -rf -- "$KAFKA_DATA"
+    printf '%s\n' "$out" >&2
+    die "formatting the storage failed (output above)"
+  fi
+}
+
+kafka_ready() {
+  port_open "$LOFTE_KAFKA_PORT" && grep -q 'Kafka Server started' -- "$KAFKA_LOG"
+}
+
+cmd_start() {
+  local pid
+  if pid=$(running_pid kafka "$KAFKA_NEEDLE"); then
+    log "already running (pid $pid) on 127.0.0.1:$LOFTE_KAFKA_PORT"
+    return 0
+  fi
+  cmd_install quiet
+  ensure_port_free "$LOFTE_KAFKA_PORT" "Kafka"
+  ensure_port_free "$LOFTE_KAFKA_CONTROLLER_PORT" "Kafka controller"
+  ensure_run_dirs
+  render_config
+  format_storage
+
+  local -a heap
+  read -r -a heap <<<"$LOFTE_KAFKA_HEAP"
+  rotate_log "$KAFKA_LOG"
+  local started=$SECONDS
+  start_daemon "$KAFKA_LOG" "$(java_bin)" "${heap[@]}" \
+    -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"
+  pid=$DAEMON_PID
+  write_pid kafka "$pid"
+  log "starting (pid $pid), waiting up to ${LOFTE_KAFKA_START_TIMEOUT}s; log: $KAFKA_LOG"
+  if ! wait_until "$LOFTE_KAFKA_START_TIMEOUT" "$pid" "Kafka to be ready" kafka_ready; then
+    # Leave nothing half-started behind.
+    stop_pid "$pid" 10
+    rm -f -- "$(pid_file kafka)"
+    die_with_log "$KAFKA_LOG" "Kafka did not become ready"
+  fi
+  log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT (pid $pid, $((SECONDS - started))s)"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid=$(running_pid kafka "$KAFKA_NEEDLE"); then
+    log "not running"
+    return 0
+  fi
+  log "stopping (pid $pid)"
+  stop_pid "$pid" "$LOFTE_STOP_TIMEOUT"
+  rm -f -- "$(pid_file kafka)"
+  log "stopped"
+}
+
+cmd_status() {
+  local pid
+  if pid=$(running_pid kafka "$KAFKA_NEEDLE"); then
+    if port_open "$LOFTE_KAFKA_PORT"; then
+      printf 'kafka: running (pid %s) on 127.0.0.1:%s, log %s\n' "$pid" "$LOFTE_KAFKA_PORT" "$KAFKA_LOG"
+    else
+      printf 'kafka: running (pid %s) but 127.0.0.1:%s does not answer (starting or unhealthy), log %s\n' \
+        "$pid" "$LOFTE_KAFKA_PORT" "$KAFKA_LOG"
+    fi
+    return 0
+  fi
+  printf 'kafka: stopped\n'
+  return 3
+}
+
+cmd_reset() {
+  cmd_stop
+  rm -rf -- "$KAFKA_DATA" "$(dirname "$KAFKA_CONF")"
+  log "data wiped ($KAFKA_DATA); the next start formats a new cluster"
+}
+
+# kafka.sh has no extra subcommands, so component_usage gets no arguments.
+# shellcheck disable=SC2119
+case ${1:-} in
+  install) cmd_install ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  reset) cmd_reset ;;
+  -h | --help | help)
+    component_usage
+    ;;
+  *)
+    component_usage >&2
+    exit 2
+    ;;
+esac

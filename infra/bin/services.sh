@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The Löfte services (and the partner simulator) as background processes.
+#
+#   infra/bin/services.sh up|down|status|summary [activities|metrics|notifications|simulator ...]
+#
+# Without names it acts on all; `up` starts the simulator unless SIMULATOR=0. The services
+# talk to the Kafka and PostgreSQL that infra/bin/infra.sh runs (start those first).
+set -euo pipefail
+
+COMPONENT=services
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+: "${LOFTE_ACTIVITIES_PORT:=8001}"
+: "${LOFTE_METRICS_PORT:=8002}"
+: "${LOFTE_NOTIFICATIONS_PORT:=8003}"
+: "${LOFTE_SERVICE_START_TIMEOUT:=90}"
+: "${SIMULATOR:=1}"
+
+PYTHON=$LOFTE_ROOT/.venv/bin/python
+SERVICES=(activities metrics notifications)
+ALL=("${SERVICES[@]}" simulator)
+
+port_of() {
+  case $1 in
+    activities) printf '%s' "$LOFTE_ACTIVITIES_PORT" ;;
+    metrics) printf '%s' "$LOFTE_METRICS_PORT" ;;
+    notifications) printf '%s' "$LOFTE_NOTIFICATIONS_PORT" ;;
+  esac
+}
+
+module_of() {
+  case $1 in
+    simulator) printf 'simulator' ;;
+    *) printf 'services.%s' "$1" ;;
+  esac
+}
+
+# Only a process of this checkout's virtualenv running the module counts as ours.
+our_pid() { running_pid "$1" "$PYTHON" "-m $(module_of "$1")"; }
+
+start_one() {
+  local name=$1 pid port logfile
+  if pid=$(our_pid "$name"); then
+    log "$name already running (pid $pid)"
+    return 0
+  fi
+  [[ -x $PYTHON ]] || die "no virtualenv at $LOFTE_ROOT/.venv: run make venv"
+  ensure_run_dirs
+  logfile=$(log_file "$name")
+  rotate_log "$logfile"
+  if [[ $name == simulator ]]; then
+    start_daemon "$logfile" env PYTHONUNBUFFERED=1 "$PYTHON" -m simulator \
+      --url "http://127.0.0.1:$LOFTE_ACTIVITIES_PORT"
+    write_pid "$name" "$DAEMON_PID"
+    log "simulator started (pid $DAEMON_PID): a year of Lund events every ten minutes"
+    return 0
+  fi
+  port=$(port_of "$name")
+  ensure_port_free "$port" "$name"
+  (
+    cd "$LOFTE_ROOT"
+    start_daemon "$logfile" env \
+      HTTP_HOST=127.0.0.1 \
+      HTTP_PORT="$port" \
+      KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$LOFTE_KAFKA_PORT" \
+      DATABASE_URL="postgresql://lofte@127.0.0.1:$LOFTE_PG_PORT/lofte" \
+      "$PYTHON" -m "$(module_of "$name")"
+    write_pid "$name" "$DAEMON_PID"
+  )
+  pid=$(head -n 1 "$(pid_file "$name")")
+  if ! wait_until "$LOFTE_SERVICE_START_TIMEOUT" "$pid" "$name to be ready" \
+    url_ok "http://127.0.0.1:$port/ready"; then
+    die_with_log "$logfile" "$name did not become ready"
+  fi
+  log "$name ready on http://127.0.0.1:$port (pid $pid)"
+}
+
+stop_one() {
+  local name=$1 pid
+  if pid=$(our_pid "$name"); then
+    log "stopping $name (pid $pid)"
+    stop_pid "$pid"
+  fi
+  rm -f -- "$(pid_file "$name")"
+}
+
+status_one() {
+  local name=$1 pid
+  if pid=$(our_pid "$name"); then
+    if [[ $name == simulator ]]; then
+      printf '%-13s running (pid %s)\n' "$name" "$pid"
+    else
+      printf '%-13s running (pid %s) http://127.0.0.1:%s\n' "$name" "$pid" "$(port_of "$name")"
+    fi
+    return 0
+  fi
+  printf '%-13s stopped\n' "$name"
+  return 3
+}
+
+summary() {
+  local name
+  printf '\nLöfte is up (stop with: make down)\n'
+  for name in "${SERVICES[@]}"; do
+    printf '  %-13s http://127.0.0.1:%s  (API docs: /docs, metrics: /metrics)\n' \
+      "$name" "$(port_of "$name")"
+  done
+  printf '  %-13s http://127.0.0.1:%s\n' prometheus "$LOFTE_PROMETHEUS_PORT"
+  printf '  %-13s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
+  printf '  %-13s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"
+  if our_pid simulator >/dev/null; then
+    printf '  %-13s posting Lund events; try: curl http://127.0.0.1:%s/v1/tallies/sno-mote\n' \
+      simulator "$LOFTE_METRICS_PORT"
+  fi
+  printf '  %-13s %s\n' logs "$LOFTE_LOGS_DIR"
+}
+
+main() {
+  local command=${1:-} name rc=0
+  shift || true
+  local -a names=("$@")
+  if ((${#names[@]} == 0)); then
+    names=("${SERVICES[@]}")
+    if [[ $command != up || $SIMULATOR != 0 ]]; then
+      names+=(simulator)
+    fi
+  fi
+  for name in "${names[@]}"; do
+    [[ " ${ALL[*]} " == *" $name "* ]] || die "unknown service: $name"
+  done
+  case $command in
+    up) for name in "${names[@]}"; do start_one "$name"; done ;;
+    down)
+      # The simulator first, so that it does not retry against stopped services.
+      for ((i = ${#names[@]} - 1; i >= 0; i--)); do stop_one "${names[i]}"; done
+      ;;
+    status)
+      for name in "${names[@]}"; do status_one "$name" || rc=3; done
+      return "$rc"
+      ;;
+    summary) summary ;;
+    *)
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
