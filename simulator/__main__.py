@@ -8,17 +8,20 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
 from simulator.clock import SimulatedClock
-from simulator.sender import Sender
+from simulator.sender import Sender, read_keys
 from simulator.stream import LUND, events_between
 
 log = logging.getLogger("simulator")
 
 A_YEAR_IN_TEN_MINUTES = 365 * 24 * 3600 / 600
+REPORT_EVERY_SECONDS = 15
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,23 +44,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--backfill", action="store_true", help="send everything from the start to now, then stop"
     )
     parser.add_argument("--tick", type=float, default=1.0, help="seconds between sends")
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        required=True,
+        help="file of organisation=api-key lines (make up writes .run/simulator-keys)",
+    )
     return parser.parse_args(argv)
 
 
 async def run(args: argparse.Namespace) -> None:
     start = args.start if args.start.tzinfo else args.start.replace(tzinfo=LUND)
     async with httpx.AsyncClient(base_url=args.url, timeout=10) as client:
-        sender = Sender(client)
+        sender = Sender(client, read_keys(args.keys))
         if args.backfill:
             await sender.send(events_between(start, datetime.now(UTC), args.seed))
             log.info("backfill done: %s", sender.summary())
             return
         clock = SimulatedClock(start, args.speed)
         sent_until = start
+        reported_at = 0.0
         while True:
             now = clock.now()
             await sender.send(events_between(sent_until, now, args.seed))
             sent_until = now
+            if time.monotonic() - reported_at >= REPORT_EVERY_SECONDS:
+                reported_at = time.monotonic()
+                log.info("simulated time %s: %s", now.astimezone(LUND).date(), sender.summary())
             await asyncio.sleep(args.tick)
 
 

@@ -1,7 +1,9 @@
 """A deterministic stream of partner events. Pure: no I/O, no clock.
 
 Every day draws from its own random generator, seeded by the seed and the date, so the
-events of a window are the same however the window is cut into pieces.
+events of a window are the same however the window is cut into pieces. Like real partner
+systems it now and then sends an event twice, reports one days late, retracts one and sends a
+correction, or sends one that breaks the rules (and is refused).
 """
 
 import math
@@ -17,21 +19,24 @@ from simulator import lund
 LUND = ZoneInfo("Europe/Stockholm")
 NAMESPACE = uuid.UUID("6c1c5a53-2f53-4e0e-9a51-0b7f3c1d2e4f")
 MONDAY = 0
+LATEST_REPORT_DAYS = 10
+DUPLICATE, LATE, RETRACTED, BROKEN = 0.02, 0.03, 0.015, 0.015
 
 Event = dict[str, Any]
 
 
 def events_between(start: datetime, end: datetime, seed: int) -> Iterator[Event]:
-    """The events whose time lies in [start, end), in time order."""
-    day = start.astimezone(LUND).date()
+    """The events sent in [start, end), in the order they are sent."""
+    sent: list[tuple[datetime, str, Event]] = []
+    day = start.astimezone(LUND).date() - timedelta(days=LATEST_REPORT_DAYS)
     while day <= end.astimezone(LUND).date():
-        for event in sorted(_day(day, seed), key=lambda e: e["time"]):
-            if start <= datetime.fromisoformat(event["time"]) < end:
-                yield event
+        sent.extend((at, event["id"], event) for at, event in _day(day, seed) if start <= at < end)
         day += timedelta(days=1)
+    sent.sort(key=lambda entry: entry[:2])
+    return (event for _, _, event in sent)
 
 
-def _day(day: date, seed: int) -> list[Event]:
+def _day(day: date, seed: int) -> list[tuple[datetime, Event]]:
     rng = random.Random(f"{seed}:{day.isoformat()}")
     day_events = _Day(day, rng, seed)
     if day.weekday() == MONDAY and rng.random() < lund.SNO_MEETING_HELD:
@@ -54,7 +59,7 @@ def _day(day: date, seed: int) -> list[Event]:
         day_events.incident(_weighted(rng, lund.DRUG_CATEGORIES))
     for _ in range(_poisson(rng, lund.VANDALISM_PER_DAY)):
         day_events.incident(_weighted(rng, lund.VANDALISM_CATEGORIES))
-    return day_events.events
+    return day_events.with_partner_quirks()
 
 
 class _Day:
@@ -108,6 +113,51 @@ class _Day:
             "count": 1,
         }
         self.events.append(self._envelope("incident.recorded", lund.SOURCES["polisen"], at, data))
+
+    def with_partner_quirks(self) -> list[tuple[datetime, Event]]:
+        """(when it is sent, event): mostly right away, sometimes not quite right."""
+        sent: list[tuple[datetime, Event]] = []
+        for event in self.events:
+            at = datetime.fromisoformat(event["time"])
+            if self.rng.random() < LATE:
+                at += timedelta(days=self.rng.randint(2, LATEST_REPORT_DAYS))
+            sent.append((at, event))
+            if event["type"] != "activity.completed":
+                continue
+            quirk = self.rng.random()
+            if quirk < DUPLICATE:
+                sent.append((at + timedelta(minutes=5), event))
+            elif quirk < DUPLICATE + RETRACTED:
+                sent.extend(self._retract_and_correct(at, event))
+            elif quirk < DUPLICATE + RETRACTED + BROKEN:
+                sent.append((at + timedelta(minutes=1), self._broken(event)))
+        return sent
+
+    def _retract_and_correct(self, at: datetime, event: Event) -> list[tuple[datetime, Event]]:
+        retraction = {
+            **self._envelope(
+                "event.retracted",
+                event["source"],
+                at + timedelta(hours=1),
+                {"event_id": event["id"], "reason": "fel plats angiven"},
+            ),
+            "id": str(uuid.uuid5(NAMESPACE, f"retraction:{event['id']}")),
+        }
+        corrected = {
+            **event,
+            "id": str(uuid.uuid5(NAMESPACE, f"corrected:{event['id']}")),
+            "data": {**event["data"], "place": f"{event['data']['place']} (rättad)"},
+        }
+        return [(at + timedelta(hours=1), retraction), (at + timedelta(hours=1), corrected)]
+
+    def _broken(self, event: Event) -> Event:
+        """A report naming an organisation that is not a party: the API refuses it."""
+        organisations = [*event["data"]["organisations"], "lansstyrelsen"]
+        return {
+            **event,
+            "id": str(uuid.uuid5(NAMESPACE, f"broken:{event['id']}")),
+            "data": {**event["data"], "organisations": organisations},
+        }
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -18,6 +18,10 @@ COMPONENT=services
 : "${SIMULATOR:=1}"
 
 PYTHON=$LOFTE_ROOT/.venv/bin/python
+LOFTE_CLI=$LOFTE_ROOT/.venv/bin/lofte
+DATABASE_URL_LOCAL="postgresql://lofte@127.0.0.1:$LOFTE_PG_PORT/lofte"
+# Beside the database's data, so that `make reset` forgets the keys with the database.
+SIMULATOR_KEYS=$LOFTE_DATA_DIR/simulator-keys
 SERVICES=(activities metrics notifications)
 ALL=("${SERVICES[@]}" simulator)
 
@@ -50,8 +54,9 @@ start_one() {
   logfile=$(log_file "$name")
   rotate_log "$logfile"
   if [[ $name == simulator ]]; then
+    ensure_simulator_keys
     start_daemon "$logfile" env PYTHONUNBUFFERED=1 "$PYTHON" -m simulator \
-      --url "http://127.0.0.1:$LOFTE_ACTIVITIES_PORT"
+      --url "http://127.0.0.1:$LOFTE_ACTIVITIES_PORT" --keys "$SIMULATOR_KEYS"
     write_pid "$name" "$DAEMON_PID"
     log "simulator started (pid $DAEMON_PID): a year of Lund events every ten minutes"
     return 0
@@ -64,7 +69,7 @@ start_one() {
       HTTP_HOST=127.0.0.1 \
       HTTP_PORT="$port" \
       KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$LOFTE_KAFKA_PORT" \
-      DATABASE_URL="postgresql://lofte@127.0.0.1:$LOFTE_PG_PORT/lofte" \
+      DATABASE_URL="$DATABASE_URL_LOCAL" \
       "$PYTHON" -m "$(module_of "$name")"
     write_pid "$name" "$DAEMON_PID"
   )
@@ -74,6 +79,21 @@ start_one() {
     die_with_log "$logfile" "$name did not become ready"
   fi
   log "$name ready on http://127.0.0.1:$port (pid $pid)"
+}
+
+# The simulator reports like the partners it plays: with an API key per organisation.
+ensure_simulator_keys() {
+  [[ -s $SIMULATOR_KEYS ]] && return 0
+  local organisation key tmp=$SIMULATOR_KEYS.tmp
+  mkdir -p -- "$(dirname "$SIMULATOR_KEYS")"
+  (umask 077 && : >"$tmp")
+  for organisation in polisen kommunen raddningstjansten; do
+    key=$(DATABASE_URL=$DATABASE_URL_LOCAL "$LOFTE_CLI" keys create \
+      --org "$organisation" --label simulator) || die "could not create an API key for $organisation"
+    printf '%s=%s\n' "$organisation" "$key" >>"$tmp"
+  done
+  mv -- "$tmp" "$SIMULATOR_KEYS"
+  log "created API keys for the simulator in $SIMULATOR_KEYS"
 }
 
 stop_one() {

@@ -1,13 +1,15 @@
-"""HTTP API of the activities service: ingest (`POST /v1/events`) and the register."""
+"""HTTP API of the activities service: ingest, the register and the loaded promises."""
 
 import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.activities import repository
+from services.activities.auth import reporting_organisation
+from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.contracts.cloudevents import CloudEvent, parse_structured
 from shared.contracts.errors import validate_each
@@ -29,6 +31,7 @@ _REQUEST_BODY: dict[str, Any] = {
 }
 
 router = APIRouter(prefix="/v1")
+Organisation = Annotated[str, Depends(reporting_organisation)]
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -46,7 +49,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
 
 def decode_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ProblemError(400, "the body is not valid UTF-8") from None
     except json.JSONDecodeError as error:
@@ -69,29 +72,36 @@ def media_type(request: Request) -> str:
     openapi_extra=_REQUEST_BODY,
     responses={
         400: {"description": "The body is not JSON"},
+        401: {"description": "No API key, or an unknown or revoked one"},
+        403: {"description": "The organisation may not report this"},
         413: {"description": "The body is over the size limit"},
         415: {"description": "Not a CloudEvents media type"},
         422: {"description": "An event breaks the contract; `errors` says where"},
     },
 )
-async def post_events(request: Request) -> JSONResponse:
+async def post_events(request: Request, organisation: Organisation) -> JSONResponse:
     ingest: Ingest = request.app.state.ingest
     kind = media_type(request)
     if kind not in (SINGLE, BATCH, PLAIN_JSON):
         raise ProblemError(415, f"send {SINGLE} for one event or {BATCH} for a batch")
     document = decode_json(await read_limited(request, request.app.state.max_body_bytes))
-    if kind == BATCH:
-        if not isinstance(document, list) or not document:
-            raise ProblemError(422, "a batch is a non-empty JSON array of events")
-        ids = await ingest.submit_batch(validate_each(document, parse_structured))
-    else:
-        ids = await ingest.submit_one(parse_structured(document))
+    try:
+        if kind == BATCH:
+            if not isinstance(document, list) or not document:
+                raise ProblemError(422, "a batch is a non-empty JSON array of events")
+            ids = await ingest.submit_batch(validate_each(document, parse_structured), organisation)
+        else:
+            ids = await ingest.submit_one(parse_structured(document), organisation)
+    except Forbidden as error:
+        raise ProblemError(403, str(error)) from None
     return JSONResponse({"accepted": ids}, status_code=202)
 
 
 @router.get("/activities", summary="Events in the activity register, oldest first")
 async def list_activities(
     request: Request,
+    organisation_of_caller: Organisation,
+    promise: str | None = None,
     commitment: str | None = None,
     organisation: str | None = None,
     type: str | None = None,
@@ -99,7 +109,14 @@ async def list_activities(
     occurred_to: Annotated[datetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
+    """Only the promises the caller's organisation is a party to are visible."""
+    ingest: Ingest = request.app.state.ingest
+    visible = tuple(
+        p.id for p in ingest.catalogue.promises if organisation_of_caller in p.organisation_ids
+    )
     query = repository.ActivityQuery(
+        visible_promises=visible,
+        promise=promise,
         commitment=commitment,
         organisation=organisation,
         type=type,
@@ -109,3 +126,28 @@ async def list_activities(
     )
     async with request.app.state.pool.acquire() as connection:
         return await repository.find(connection, query)
+
+
+@router.get("/promises", summary="The promises loaded, in short")
+async def list_promises(request: Request) -> list[dict[str, Any]]:
+    ingest: Ingest = request.app.state.ingest
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "area": p.area,
+            "valid_from": p.valid_from.isoformat(),
+            "valid_to": p.valid_to.isoformat() if p.valid_to else None,
+            "commitments": [c.id for c in p.commitments],
+        }
+        for p in ingest.catalogue.promises
+    ]
+
+
+@router.get("/promises/{promise_id}", summary="One promise with its commitments and outcomes")
+async def get_promise(request: Request, promise_id: str) -> dict[str, Any]:
+    ingest: Ingest = request.app.state.ingest
+    promise = ingest.catalogue.get(promise_id)
+    if promise is None:
+        raise ProblemError(404, f"no promise {promise_id!r} is loaded")
+    return promise.model_dump(mode="json")

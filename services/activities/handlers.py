@@ -1,58 +1,113 @@
-"""The activities service's use cases."""
+"""The activities service's use cases: accepting events over HTTP and from the ingest topic."""
 
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import asyncpg
+from aiokafka import ConsumerRecord
 
 from services.activities import SCHEMA, repository
-from services.activities.domain import AcceptedEvent, accept, accept_all
-from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
+from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
+from services.activities.domain.acceptance import accept_all
+from shared.contracts.cloudevents import CloudEvent, from_kafka, to_kafka_headers, to_kafka_value
+from shared.contracts.events import EventRetracted
+from shared.db import Connection
+from shared.messaging.consumer import Applied
 from shared.messaging.outbox import OutgoingRecord, enqueue
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+KAFKA_REPORTER = ""  # events from the ingest topic: the broker's ACLs say who may write
 
 
 class Ingest:
-    """Accept partner events: validate, register once, and queue them for publishing."""
+    """Accept partner events: validate, authorise, register once, queue for publishing."""
 
-    def __init__(self, pool: asyncpg.Pool, domain_topic: str, clock: Clock) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, domain_topic: str, clock: Clock, catalogue: Catalogue
+    ) -> None:
         self._pool = pool
         self._topic = domain_topic
         self._clock = clock
+        self.catalogue = catalogue
 
-    async def submit_one(self, event: CloudEvent) -> list[str]:
-        return await self._register([accept(event, self._clock())])
+    async def submit_one(self, event: CloudEvent, organisation: str) -> list[str]:
+        return await self._submit([accept(event, self._clock(), self.catalogue)], organisation)
 
-    async def submit_batch(self, events: Sequence[CloudEvent]) -> list[str]:
-        return await self._register(accept_all(list(events), self._clock()))
+    async def submit_batch(self, events: Sequence[CloudEvent], organisation: str) -> list[str]:
+        accepted = accept_all(list(events), self._clock(), self.catalogue)
+        return await self._submit(accepted, organisation)
 
-    async def _register(self, accepted: list[AcceptedEvent]) -> list[str]:
+    async def _submit(self, accepted: list[AcceptedEvent], organisation: str) -> list[str]:
+        for index, entry in enumerate(accepted):
+            try:
+                authorize(entry, organisation, self.catalogue)
+            except Forbidden as error:
+                raise Forbidden(f"[{index}] {error}" if len(accepted) > 1 else str(error)) from None
         async with self._pool.acquire() as connection, connection.transaction():
-            new = await repository.store(connection, accepted)
-            fresh = list(
-                {
-                    (a.event.source, a.event.id): a
-                    for a in reversed(accepted)
-                    if (a.event.source, a.event.id) in new
-                }.values()
-            )[::-1]
-            await enqueue(connection, SCHEMA, [self._record(a) for a in fresh])
-        for a in accepted:
-            log.info(
-                "registered" if (a.event.source, a.event.id) in new else "duplicate",
-                extra={"event_id": a.event.id, "event_source": a.event.source},
-            )
+            await register(connection, accepted, organisation, self._topic)
         # A duplicate is answered exactly like the first delivery: the partner's retry is safe.
-        return [a.event.id for a in accepted]
+        return [entry.event.id for entry in accepted]
 
-    def _record(self, accepted: AcceptedEvent) -> OutgoingRecord:
-        return OutgoingRecord(
-            topic=self._topic,
-            key=accepted.event.key.encode(),
-            value=to_kafka_value(accepted.event),
-            headers=to_kafka_headers(accepted.event),
+
+class IngestFromKafka:
+    """The same acceptance for events partner systems produce to the ingest topic."""
+
+    def __init__(self, domain_topic: str, clock: Clock, catalogue: Catalogue) -> None:
+        self._topic = domain_topic
+        self._clock = clock
+        self._catalogue = catalogue
+
+    def decode(self, record: "ConsumerRecord[bytes, bytes]") -> AcceptedEvent:
+        return accept(from_kafka(record.value, record.headers), self._clock(), self._catalogue)
+
+    async def __call__(self, connection: Connection, accepted: Sequence[AcceptedEvent]) -> Applied:
+        new = await register(connection, list(accepted), KAFKA_REPORTER, self._topic)
+        return Applied(new=len(new), duplicates=len(accepted) - len(new))
+
+
+async def register(
+    connection: Connection, accepted: list[AcceptedEvent], reporter: str, topic: str
+) -> set[tuple[str, str]]:
+    """Register what is new and queue it for the domain topic, inside the caller's transaction."""
+    accepted = [await _follow_retracted(connection, entry, reporter) for entry in accepted]
+    new = await repository.store(connection, accepted, reporter)
+    fresh: dict[tuple[str, str], AcceptedEvent] = {}
+    for entry in accepted:
+        identity = (entry.event.source, entry.event.id)
+        if identity in new:
+            fresh.setdefault(identity, entry)
+    await enqueue(connection, SCHEMA, [_record(entry, topic) for entry in fresh.values()])
+    for entry in accepted:
+        log.info(
+            "registered" if (entry.event.source, entry.event.id) in new else "duplicate",
+            extra={"event_id": entry.event.id, "event_source": entry.event.source},
         )
+    return new
+
+
+async def _follow_retracted(
+    connection: Connection, entry: AcceptedEvent, reporter: str
+) -> AcceptedEvent:
+    """A retraction travels on its event's partition, and only its reporter may retract it."""
+    if not isinstance(entry.data, EventRetracted):
+        return entry
+    original = await repository.find_one(connection, entry.event.source, entry.data.event_id)
+    if original is None:
+        return entry  # it may still arrive: consumers match the two whatever their order
+    if reporter and original.reported_by and original.reported_by != reporter:
+        raise Forbidden(f"{entry.data.event_id} was reported by another organisation")
+    return AcceptedEvent(
+        entry.event.model_copy(update={"subject": original.subject}), entry.data, None
+    )
+
+
+def _record(entry: AcceptedEvent, topic: str) -> OutgoingRecord:
+    return OutgoingRecord(
+        topic=topic,
+        key=entry.event.key.encode(),
+        value=to_kafka_value(entry.event),
+        headers=to_kafka_headers(entry.event),
+    )

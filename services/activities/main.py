@@ -9,30 +9,40 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.activities import SCHEMA, SERVICE
+from services.activities import SCHEMA, SERVICE, subscribers
 from services.activities.api import router
-from services.activities.handlers import Ingest
+from services.activities.domain import Catalogue
+from services.activities.handlers import Ingest, IngestFromKafka
 from services.activities.settings import ActivitiesSettings
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
+from shared.promises.loader import default_promises, load_promise
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def load_catalogue(settings: ActivitiesSettings) -> Catalogue:
+    return Catalogue([*default_promises(), *map(load_promise, settings.promise_files)])
+
+
 def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
     settings = settings or ActivitiesSettings()
+    catalogue = load_catalogue(settings)
 
     def wire(parts: Wiring) -> None:
         domain_topic = topics.ACTIVITIES.qualified(settings.topic_namespace)
-        parts.app.state.ingest = Ingest(parts.pool, domain_topic, utc_now)
+        parts.app.state.ingest = Ingest(parts.pool, domain_topic, utc_now, catalogue)
         parts.app.state.max_body_bytes = settings.max_body_bytes
+        subscribers.subscribe(parts, IngestFromKafka(domain_topic, utc_now, catalogue), settings)
 
     spec = ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         title="Löfte activities",
         description="Partner systems report what happened; the register keeps it.",
         routers=[router],

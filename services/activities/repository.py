@@ -11,17 +11,21 @@ from shared.contracts.cloudevents import to_structured
 from shared.db import Connection
 
 
-async def store(connection: Connection, accepted: Sequence[AcceptedEvent]) -> set[tuple[str, str]]:
+async def store(
+    connection: Connection, accepted: Sequence[AcceptedEvent], reported_by: str
+) -> set[tuple[str, str]]:
     """Insert the events not yet registered; return the (source, id) of those that were new."""
     rows = await connection.fetch(
         """
         INSERT INTO register
-            (source, id, type, subject, occurred_at, commitment, organisations, event)
+            (source, id, type, subject, occurred_at, commitment, organisations, event,
+             reported_by, promise)
         SELECT source, id, type, subject, occurred_at, commitment,
-               ARRAY(SELECT jsonb_array_elements_text(organisations)), event
+               ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9, promise
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                    $6::text[], $7::jsonb[], $8::jsonb[])
-             AS t(source, id, type, subject, occurred_at, commitment, organisations, event)
+                    $6::text[], $7::jsonb[], $8::jsonb[], $10::text[])
+             AS t(source, id, type, subject, occurred_at, commitment, organisations, event,
+                  promise)
         ON CONFLICT (source, id) DO NOTHING
         RETURNING source, id
         """,
@@ -33,12 +37,31 @@ async def store(connection: Connection, accepted: Sequence[AcceptedEvent]) -> se
         [a.data.commitment_id() for a in accepted],
         [json.dumps(a.organisations) for a in accepted],
         [json.dumps(to_structured(a.event), ensure_ascii=False) for a in accepted],
+        reported_by,
+        [a.placement.promise.id if a.placement else None for a in accepted],
     )
     return {(row["source"], row["id"]) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
+class Registered:
+    subject: str
+    reported_by: str
+
+
+async def find_one(connection: Connection, source: str, event_id: str) -> Registered | None:
+    row = await connection.fetchrow(
+        "SELECT subject, reported_by FROM register WHERE source = $1 AND id = $2",
+        source,
+        event_id,
+    )
+    return Registered(row["subject"], row["reported_by"]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
 class ActivityQuery:
+    visible_promises: tuple[str, ...]
+    promise: str | None = None
     commitment: str | None = None
     organisation: str | None = None
     type: str | None = None
@@ -56,6 +79,8 @@ async def find(connection: Connection, query: ActivityQuery) -> list[dict[str, A
           AND ($3::text IS NULL OR type = $3)
           AND ($4::timestamptz IS NULL OR occurred_at >= $4)
           AND ($5::timestamptz IS NULL OR occurred_at < $5)
+          AND ($7::text IS NULL OR promise = $7)
+          AND (promise IS NULL OR promise = ANY($8::text[]))
         ORDER BY occurred_at, source, id
         LIMIT $6
         """,
@@ -65,5 +90,7 @@ async def find(connection: Connection, query: ActivityQuery) -> list[dict[str, A
         query.occurred_from,
         query.occurred_to,
         query.limit,
+        query.promise,
+        list(query.visible_promises),
     )
     return [json.loads(row["event"]) for row in rows]

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
@@ -8,3 +9,7 @@ from shared.settings import Port, ServiceSettings
 class ActivitiesSettings(ServiceSettings):
     http_port: Port = 8001
     max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
+    consumer_group: str = "lofte-activities"
+    batch_max_records: Annotated[int, Field(ge=1, le=10_000)] = 500
+    # Promise files loaded besides the shipped ones (the Lund 2017 promise is the default).
+    promise_files: tuple[Path, ...] = ()

@@ -42,6 +42,8 @@ class EventData(BaseModel):
 class CommitmentEvent(EventData):
     commitment: Slug
     organisations: Organisations
+    # Needed only when rounds of a promise that are valid at the same time share a commitment id.
+    promise: Slug | None = None
 
     def commitment_id(self) -> str | None:
         return self.commitment

@@ -1,6 +1,6 @@
 """Errors as RFC 9457 problem documents, so a partner's integrator sees what and where."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -18,13 +18,17 @@ class ProblemError(Exception):
     """Raised by a route to answer with a problem document."""
 
     def __init__(
-        self, status: int, detail: str, problems: Sequence[Problem] = (), **headers: str
+        self,
+        status: int,
+        detail: str,
+        problems: Sequence[Problem] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.problems = tuple(problems)
-        self.headers = headers
+        self.headers = dict(headers or {})
 
 
 def problem_response(error: ProblemError) -> JSONResponse:

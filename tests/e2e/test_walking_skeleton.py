@@ -3,6 +3,9 @@ database: partner → activities (HTTP) → Kafka → metrics (PostgreSQL) → K
 """
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,20 @@ async def ready(running: dict[str, ServiceProcess]) -> dict[str, str]:
     return {name: service.url for name, service in running.items()}
 
 
+@pytest.fixture
+def polisen_key(database_url: str) -> str:
+    """Created as an operator would: `lofte keys create` prints only the key."""
+    created = subprocess.run(
+        [str(Path(sys.executable).parent / "lofte"), "keys", "create", "--org", "polisen"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return created.stdout.strip()
+
+
 async def get_json(url: str) -> Any:
     async with httpx.AsyncClient(timeout=5) as client:
         response = await client.get(url)
@@ -47,21 +64,24 @@ async def get_json(url: str) -> Any:
         return response.json()
 
 
-async def post_event(url: str, body: bytes) -> httpx.Response:
+async def post_event(url: str, body: bytes, key: str) -> httpx.Response:
     async with httpx.AsyncClient(timeout=5) as client:
         return await client.post(
             f"{url}/v1/events",
             content=body,
-            headers={"content-type": "application/cloudevents+json"},
+            headers={
+                "content-type": "application/cloudevents+json",
+                "authorization": f"Bearer {key}",
+            },
         )
 
 
 async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
-    ready: dict[str, str],
+    ready: dict[str, str], polisen_key: str
 ) -> None:
     sent = activity_completed("trygghetsvandringar-ungdomar", participants={"youths": 8})
 
-    response = await post_event(ready["activities"], json.dumps(sent).encode())
+    response = await post_event(ready["activities"], json.dumps(sent).encode(), polisen_key)
 
     assert response.status_code == 202
     tallies = await eventually(
@@ -81,12 +101,12 @@ async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
 
 
 async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows(
-    ready: dict[str, str], kafka_bootstrap: str, namespace: str
+    ready: dict[str, str], kafka_bootstrap: str, namespace: str, polisen_key: str
 ) -> None:
-    malformed = await post_event(ready["activities"], b'{"specversion": "1.0",')
+    malformed = await post_event(ready["activities"], b'{"specversion": "1.0",', polisen_key)
     unknown = activity_completed("volontarinsatser")
     unknown["type"] = "activity.finished"
-    unknown_type = await post_event(ready["activities"], json.dumps(unknown).encode())
+    unknown_type = await post_event(ready["activities"], json.dumps(unknown).encode(), polisen_key)
     domain_topic = topics.ACTIVITIES.qualified(namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
@@ -97,8 +117,8 @@ async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows
     finally:
         await producer.stop()
 
-    good = activity_completed("volontarinsatser")
-    accepted = await post_event(ready["activities"], json.dumps(good).encode())
+    good = activity_completed("volontarinsatser", organisations=("polisen",))
+    accepted = await post_event(ready["activities"], json.dumps(good).encode(), polisen_key)
 
     assert malformed.status_code == 400
     assert "not valid JSON" in malformed.json()["detail"]

@@ -2,6 +2,9 @@
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -13,9 +16,33 @@ from shared.contracts import topics
 from tests.asgi import serving
 from tests.factories import activity_completed, incident_recorded
 from tests.kafka_records import header, read_topic
+from tests.keys import create_key, revoke_key
 
 SINGLE = {"content-type": "application/cloudevents+json"}
 BATCH = {"content-type": "application/cloudevents-batch+json"}
+
+
+@dataclass
+class Partner:
+    """A partner system of one organisation, speaking to the running service."""
+
+    client: httpx.AsyncClient
+    key: str
+
+    async def post(self, body: object, content_type: dict[str, str] = SINGLE) -> httpx.Response:
+        return await self.client.post(
+            "/v1/events",
+            content=json.dumps(body),
+            headers={**content_type, "authorization": f"Bearer {self.key}"},
+        )
+
+    async def register(self, **params: str) -> list[dict[str, Any]]:
+        response = await self.client.get(
+            "/v1/activities", params=params, headers={"authorization": f"Bearer {self.key}"}
+        )
+        assert response.status_code == 200, response.text
+        entries: list[dict[str, Any]] = response.json()
+        return entries
 
 
 @pytest.fixture
@@ -26,73 +53,150 @@ async def client(
         kafka_bootstrap_servers=kafka_bootstrap,
         database_url=PostgresDsn(database_url),
         topic_namespace=namespace,
+        consumer_group=f"{namespace}activities",
     )
     async with serving(create_app(settings)) as client:
         yield client
 
 
-def domain_topic(namespace: str) -> str:
-    return topics.ACTIVITIES.qualified(namespace)
+@pytest.fixture
+async def polisen(client: httpx.AsyncClient, database_url: str) -> Partner:
+    return Partner(client, await create_key(database_url, "polisen"))
 
 
-async def post(client: httpx.AsyncClient, body: object, headers: dict[str, str]) -> httpx.Response:
-    return await client.post("/v1/events", content=json.dumps(body), headers=headers)
+@pytest.fixture
+async def raddningstjansten(client: httpx.AsyncClient, database_url: str) -> Partner:
+    return Partner(client, await create_key(database_url, "raddningstjansten"))
 
 
 async def test_an_accepted_event_is_registered_and_published_keyed_by_commitment(
-    client: httpx.AsyncClient, kafka_bootstrap: str, namespace: str
+    polisen: Partner, kafka_bootstrap: str, namespace: str
 ) -> None:
     sent = activity_completed("volontarinsatser", organisations=("polisen",))
 
-    response = await post(client, sent, SINGLE)
+    response = await polisen.post(sent)
 
     assert response.status_code == 202
     assert response.json() == {"accepted": [sent["id"]]}
-    register = (
-        await client.get("/v1/activities", params={"commitment": "volontarinsatser"})
-    ).json()
+    register = await polisen.register(commitment="volontarinsatser", promise="lund-2017")
     assert [entry["id"] for entry in register] == [sent["id"]]
-    [record] = await read_topic(kafka_bootstrap, domain_topic(namespace), at_least=1)
+    [record] = await read_topic(kafka_bootstrap, topics.ACTIVITIES.qualified(namespace), at_least=1)
     assert record.key == b"volontarinsatser"
     assert header(record, "ce_id") == sent["id"]
-    assert header(record, "ce_type") == "activity.completed"
     assert json.loads(record.value) == sent["data"]
 
 
 async def test_a_duplicate_gets_the_same_answer_and_is_stored_and_published_once(
-    client: httpx.AsyncClient, kafka_bootstrap: str, namespace: str
+    polisen: Partner, kafka_bootstrap: str, namespace: str
 ) -> None:
-    sent = activity_completed("sno-mote")
-    later = activity_completed("sno-mote")
+    sent, later = activity_completed("sno-mote"), activity_completed("sno-mote")
 
-    first = await post(client, sent, SINGLE)
-    again = await post(client, sent, SINGLE)
-    await post(client, later, SINGLE)
+    first = await polisen.post(sent)
+    again = await polisen.post(sent)
+    await polisen.post(later)
 
     assert again.status_code == first.status_code == 202
     assert again.json() == first.json()
-    register = (await client.get("/v1/activities", params={"commitment": "sno-mote"})).json()
+    register = await polisen.register(commitment="sno-mote")
     assert sorted(entry["id"] for entry in register) == sorted([sent["id"], later["id"]])
-    # One key, one partition, in order: had the duplicate been published it would sit
-    # between the two.
-    records = await read_topic(kafka_bootstrap, domain_topic(namespace), at_least=2)
+    # One key, one partition, in order: a published duplicate would sit between the two.
+    records = await read_topic(kafka_bootstrap, topics.ACTIVITIES.qualified(namespace), at_least=2)
     assert [header(r, "ce_id") for r in records] == [sent["id"], later["id"]]
 
 
-async def test_malformed_json_is_a_400_that_says_where(client: httpx.AsyncClient) -> None:
-    response = await client.post("/v1/events", content=b'{"id": ', headers=SINGLE)
+async def test_no_key_a_wrong_key_and_a_revoked_key_are_refused_with_401(
+    client: httpx.AsyncClient, polisen: Partner, database_url: str
+) -> None:
+    sent = activity_completed()
+    wrong = Partner(client, polisen.key[:-4] + "AAAA")
+    revoked = Partner(client, await create_key(database_url, "polisen"))
+    await revoke_key(database_url, revoked.key)
+
+    no_key = await client.post("/v1/events", content=json.dumps(sent), headers=SINGLE)
+
+    assert no_key.status_code == 401
+    assert no_key.headers["www-authenticate"].startswith("Bearer")
+    assert (await wrong.post(sent)).status_code == 401
+    refused = await revoked.post(sent)
+    assert refused.status_code == 401
+    assert "unknown or revoked" in refused.json()["detail"]
+    assert await polisen.register() == []
+
+
+async def test_an_organisation_may_only_report_its_own_commitments(
+    raddningstjansten: Partner,
+) -> None:
+    sno_meeting = activity_completed("sno-mote", organisations=("raddningstjansten",))
+    for_others = activity_completed("sno-mote", organisations=("polisen", "kommunen"))
+
+    not_responsible = await raddningstjansten.post(sno_meeting)
+    on_behalf = await raddningstjansten.post(for_others)
+
+    assert not_responsible.status_code == 422  # the data names an organisation not responsible
+    assert not_responsible.json()["errors"][0]["location"] == "data.organisations"
+    assert on_behalf.status_code == 403
+    assert "raddningstjansten is not responsible for sno-mote" in on_behalf.json()["detail"]
+
+
+async def test_promise_rules_are_explained_per_field(polisen: Partner) -> None:
+    unknown = activity_completed("sno-moten")
+    before_the_promise = activity_completed("sno-mote", time=datetime(2016, 11, 7, 9, tzinfo=UTC))
+    tomorrow_and_more = activity_completed("sno-mote", time=datetime.now(UTC) + timedelta(days=2))
+
+    responses = [await polisen.post(e) for e in (unknown, before_the_promise, tomorrow_and_more)]
+
+    assert [r.status_code for r in responses] == [422, 422, 422]
+    assert [r.json()["errors"][0]["location"] for r in responses] == [
+        "data.commitment",
+        "time",
+        "time",
+    ]
+    assert "outside the promise's validity" in responses[1].json()["errors"][0]["message"]
+
+
+async def test_incidents_from_before_the_promise_are_the_baseline_and_accepted(
+    polisen: Partner,
+) -> None:
+    baseline = incident_recorded("narkotika.innehav")
+    baseline["time"] = "2016-05-14T23:10:00+02:00"
+
+    assert (await polisen.post(baseline)).status_code == 202
+
+
+async def test_a_personnummer_is_refused_without_being_echoed(polisen: Partner) -> None:
+    with_number = activity_completed("sno-mote", notes="Samtal med 19121212-1212")
+    wrong_check_digit = activity_completed("sno-mote", notes="Ärende 19121212-1213")
+
+    refused = await polisen.post(with_number)
+    accepted = await polisen.post(wrong_check_digit)
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["location"] == "data.notes"
+    assert "personal identity number" in refused.text
+    assert "1212-1212" not in refused.text
+    assert accepted.status_code == 202
+    assert [e["id"] for e in await polisen.register(commitment="sno-mote")] == [
+        wrong_check_digit["id"]
+    ]
+
+
+async def test_malformed_json_is_a_400_that_says_where(polisen: Partner) -> None:
+    response = await polisen.client.post(
+        "/v1/events",
+        content=b'{"id": ',
+        headers={**SINGLE, "authorization": f"Bearer {polisen.key}"},
+    )
 
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert "not valid JSON" in response.json()["detail"]
-    assert "line 1" in response.json()["detail"]
 
 
-async def test_an_unknown_type_is_a_422_naming_the_known_ones(client: httpx.AsyncClient) -> None:
+async def test_an_unknown_type_is_a_422_naming_the_known_ones(polisen: Partner) -> None:
     sent = activity_completed()
     sent["type"] = "activity.finished"
 
-    response = await post(client, sent, SINGLE)
+    response = await polisen.post(sent)
 
     assert response.status_code == 422
     [error] = response.json()["errors"]
@@ -100,50 +204,70 @@ async def test_an_unknown_type_is_a_422_naming_the_known_ones(client: httpx.Asyn
     assert "activity.completed" in error["message"]
 
 
-async def test_a_body_over_64_kib_is_refused_with_413(client: httpx.AsyncClient) -> None:
-    sent = activity_completed(notes="x" * 2000)
-    too_big = [sent] * 40
+async def test_a_body_over_64_kib_is_refused_with_413(polisen: Partner) -> None:
+    too_big = [activity_completed(notes="x" * 2000) for _ in range(40)]
 
-    response = await post(client, too_big, BATCH)
+    response = await polisen.post(too_big, BATCH)
 
     assert response.status_code == 413
     assert "65536 bytes" in response.json()["detail"]
 
 
-async def test_other_media_types_are_refused_with_415(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/v1/events", content=b"id=1", headers={"content-type": "text/plain"}
-    )
+async def test_other_media_types_are_refused_with_415(polisen: Partner) -> None:
+    response = await polisen.post({"id": 1}, {"content-type": "text/plain"})
 
     assert response.status_code == 415
 
 
-async def test_a_batch_is_all_or_nothing_with_a_reason_per_item(
-    client: httpx.AsyncClient,
-) -> None:
-    good = activity_completed("foreningsliv")
-    bad = activity_completed("foreningsliv", organisations=())
+async def test_a_batch_is_all_or_nothing_with_a_reason_per_item(polisen: Partner) -> None:
+    good = activity_completed("volontarinsatser", organisations=("polisen",))
+    bad = activity_completed("volontarinsatser", organisations=())
 
-    refused = await post(client, [good, bad], BATCH)
+    refused = await polisen.post([good, bad], BATCH)
 
     assert refused.status_code == 422
     assert [e["location"] for e in refused.json()["errors"]] == ["[1].data.organisations"]
-    register = (await client.get("/v1/activities", params={"commitment": "foreningsliv"})).json()
-    assert register == []
+    assert await polisen.register(commitment="volontarinsatser") == []
 
-    accepted = await post(client, [good, incident_recorded()], BATCH)
+    accepted = await polisen.post([good, incident_recorded()], BATCH)
 
     assert accepted.status_code == 202
     assert accepted.json()["accepted"][0] == good["id"]
 
 
-async def test_the_next_good_event_is_accepted_after_bad_ones(client: httpx.AsyncClient) -> None:
-    await client.post("/v1/events", content=b"][", headers=SINGLE)
-    await post(client, {"specversion": "1.0"}, SINGLE)
+async def test_only_the_reporter_may_retract_its_event(
+    polisen: Partner, raddningstjansten: Partner
+) -> None:
+    walk = activity_completed(
+        "trygghetsvandringar-ungdomar",
+        organisations=("polisen", "raddningstjansten"),
+        source="urn:lofte:partner:shared-system",
+    )
+    await polisen.post(walk)
+    retraction = {
+        **incident_recorded(),
+        "type": "event.retracted",
+        "source": walk["source"],
+        "data": {"event_id": walk["id"], "reason": "fel datum"},
+    }
 
-    response = await post(client, activity_completed("mbu-lundamodell"), SINGLE)
+    by_other = await raddningstjansten.post(retraction)
+    by_reporter = await polisen.post(retraction)
 
-    assert response.status_code == 202
+    assert by_other.status_code == 403
+    assert by_reporter.status_code == 202
+
+
+async def test_the_loaded_promises_are_listed_with_their_commitments(
+    client: httpx.AsyncClient,
+) -> None:
+    promises = (await client.get("/v1/promises")).json()
+    lund = (await client.get("/v1/promises/lund-2017")).json()
+    missing = await client.get("/v1/promises/stockholm-2031")
+
+    assert "lund-2017" in [p["id"] for p in promises]
+    assert len(lund["commitments"]) == 17
+    assert missing.status_code == 404
 
 
 async def test_ready_reports_both_dependencies(client: httpx.AsyncClient) -> None:

@@ -2,29 +2,35 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.activities.domain import accept, accept_all
+from services.activities.domain import Catalogue, Forbidden, accept, accept_all, authorize
 from shared.contracts.errors import InvalidEvent
+from shared.promises import default_promises
 from tests.factories import activity_completed, event, incident_recorded
 
 NOW = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)
+LUND = Catalogue(default_promises())
 
 
-def test_commitment_events_are_keyed_by_their_commitment() -> None:
-    accepted = accept(event(activity_completed("volontarinsatser")), NOW)
+def test_commitment_events_are_keyed_by_their_commitment_and_placed_in_their_promise() -> None:
+    accepted = accept(
+        event(activity_completed("volontarinsatser", organisations=("polisen",))), NOW, LUND
+    )
 
     assert accepted.event.subject == "volontarinsatser"
     assert accepted.event.key == "volontarinsatser"
-    assert accepted.organisations == ["polisen", "kommunen"]
+    assert accepted.placement is not None
+    assert accepted.placement.promise.id == "lund-2017"
+    assert accepted.organisations == ["polisen"]
 
 
 def test_an_incident_keeps_the_subject_it_was_sent_with() -> None:
     document = incident_recorded()
     document["subject"] = "lund"
 
-    accepted = accept(event(document), NOW)
+    accepted = accept(event(document), NOW, LUND)
 
     assert accepted.event.key == "lund"
-    assert accepted.organisations == []
+    assert accepted.placement is None
 
 
 def test_a_subject_that_contradicts_the_commitment_is_refused() -> None:
@@ -32,14 +38,39 @@ def test_a_subject_that_contradicts_the_commitment_is_refused() -> None:
     document["subject"] = "volontarinsatser"
 
     with pytest.raises(InvalidEvent, match="subject: must be the commitment"):
-        accept(event(document), NOW)
+        accept(event(document), NOW, LUND)
 
 
 def test_up_to_a_day_ahead_is_accepted_for_clock_skew_but_no_more() -> None:
-    accept(event(activity_completed(time=NOW + timedelta(hours=23))), NOW)
+    accept(event(activity_completed(time=NOW + timedelta(hours=23))), NOW, LUND)
 
     with pytest.raises(InvalidEvent, match="time: is more than a day in the future"):
-        accept(event(activity_completed(time=NOW + timedelta(days=1, minutes=1))), NOW)
+        accept(event(activity_completed(time=NOW + timedelta(days=1, minutes=1))), NOW, LUND)
+
+
+def test_an_unknown_commitment_and_a_time_before_the_promise_are_refused() -> None:
+    with pytest.raises(InvalidEvent, match=r"data\.commitment: unknown commitment"):
+        accept(event(activity_completed("sno-moten")), NOW, LUND)
+    early = activity_completed("sno-mote", time=datetime(2017, 2, 27, 9, tzinfo=UTC))
+    with pytest.raises(InvalidEvent, match="outside the promise's validity"):
+        accept(event(early), NOW, LUND)
+
+
+def test_organisations_not_responsible_are_named() -> None:
+    document = activity_completed("volontarinsatser", organisations=("polisen", "kommunen"))
+
+    with pytest.raises(InvalidEvent, match="not responsible for volontarinsatser: kommunen"):
+        accept(event(document), NOW, LUND)
+
+
+def test_a_personnummer_anywhere_in_the_data_is_refused_and_located() -> None:
+    document = activity_completed("sno-mote", place="Hos 121212-1212", notes="ok")
+
+    with pytest.raises(InvalidEvent) as error:
+        accept(event(document), NOW, LUND)
+
+    assert [p.location for p in error.value.problems] == ["data.place"]
+    assert "1212" not in str(error.value)
 
 
 def test_a_batch_reports_every_bad_event_at_its_index() -> None:
@@ -49,6 +80,27 @@ def test_a_batch_reports_every_bad_event_at_its_index() -> None:
     future = activity_completed(time=NOW + timedelta(days=3))
 
     with pytest.raises(InvalidEvent) as error:
-        accept_all([good, event(unknown), event(future)], NOW)
+        accept_all([good, event(unknown), event(future)], NOW, LUND)
 
     assert [p.location for p in error.value.problems] == ["[1].type", "[2].time"]
+
+
+def test_only_the_responsible_may_report_and_only_what_they_took_part_in() -> None:
+    joint = accept(event(activity_completed("sno-mote")), NOW, LUND)
+    police_only = accept(
+        event(activity_completed("sno-mote", organisations=("polisen",))), NOW, LUND
+    )
+
+    authorize(joint, "kommunen", LUND)
+    with pytest.raises(Forbidden, match="raddningstjansten is not responsible for sno-mote"):
+        authorize(joint, "raddningstjansten", LUND)
+    with pytest.raises(Forbidden, match="may only report activities it took part in"):
+        authorize(police_only, "kommunen", LUND)
+
+
+def test_any_party_may_report_incidents_and_nobody_else() -> None:
+    incident = accept(event(incident_recorded()), NOW, LUND)
+
+    authorize(incident, "raddningstjansten", LUND)
+    with pytest.raises(Forbidden, match="not a party to any promise"):
+        authorize(incident, "skatteverket", LUND)

@@ -1,18 +1,22 @@
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from services.activities.domain import accept
+from services.activities.domain import Catalogue, accept
 from shared.contracts.cloudevents import parse_structured
+from shared.contracts.errors import InvalidEvent
+from shared.promises import default_promises
 from simulator.clock import SimulatedClock
-from simulator.stream import LUND, events_between
+from simulator.stream import LUND as LUND_TIME
+from simulator.stream import events_between
 
-START = datetime(2017, 3, 1, tzinfo=LUND)
-A_YEAR_LATER = datetime(2018, 3, 1, tzinfo=LUND)
+START = datetime(2017, 3, 1, tzinfo=LUND_TIME)
+A_YEAR_LATER = datetime(2018, 3, 1, tzinfo=LUND_TIME)
+LUND = Catalogue(default_promises())
 
 
 def test_the_same_seed_gives_the_same_events_however_the_window_is_cut() -> None:
-    middle = datetime(2017, 3, 15, 13, 7, tzinfo=LUND)
-    end = datetime(2017, 4, 1, tzinfo=LUND)
+    middle = datetime(2017, 3, 15, 13, 7, tzinfo=LUND_TIME)
+    end = datetime(2017, 4, 1, tzinfo=LUND_TIME)
 
     whole = list(events_between(START, end, seed=1))
     pieces = [*events_between(START, middle, seed=1), *events_between(middle, end, seed=1)]
@@ -21,13 +25,31 @@ def test_the_same_seed_gives_the_same_events_however_the_window_is_cut() -> None
     assert whole != list(events_between(START, end, seed=2))
 
 
-def test_every_simulated_event_meets_the_contract_and_is_unique() -> None:
+def test_simulated_events_meet_the_contract_but_for_the_few_meant_to_be_refused() -> None:
     events = list(events_between(START, A_YEAR_LATER, seed=2017))
+    refused: list[str] = []
 
     for document in events:
         event = parse_structured(document)
-        accept(event, now=event.time)
-    assert len({(e["source"], e["id"]) for e in events}) == len(events)
+        try:
+            accept(event, event.time, LUND)
+        except InvalidEvent as error:
+            refused.append(str(error))
+
+    assert 0 < len(refused) < len(events) / 100
+    assert all("not responsible" in reason and "lansstyrelsen" in reason for reason in refused)
+
+
+def test_partners_quirks_show_up_a_retraction_a_duplicate_and_a_late_report() -> None:
+    events = list(events_between(START, A_YEAR_LATER, seed=2017))
+    identities = [(e["source"], e["id"]) for e in events]
+    retracted = {e["data"]["event_id"] for e in events if e["type"] == "event.retracted"}
+
+    assert len(set(identities)) < len(identities)  # some sent twice
+    assert retracted <= {e["id"] for e in events}
+    assert retracted
+    sent_times = [datetime.fromisoformat(e["time"]) for e in events]
+    assert sent_times != sorted(sent_times)  # late reports arrive after later events
 
 
 def test_a_simulated_year_looks_like_lund() -> None:

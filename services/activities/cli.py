@@ -1,0 +1,166 @@
+"""`lofte keys …` and `lofte import …`: the activities service's operator commands."""
+
+import argparse
+import asyncio
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import asyncpg
+
+from services.activities import SCHEMA, csv_import, handlers, key_store
+from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
+from services.activities.main import MIGRATIONS, load_catalogue
+from services.activities.settings import ActivitiesSettings
+from shared.cli.registry import Commands, add_command, add_group
+from shared.contracts import topics
+from shared.contracts.cloudevents import parse_structured
+from shared.contracts.errors import InvalidEvent
+from shared.db.migrations import migrate
+from shared.db.pool import create_pool
+
+IMPORT_BATCH = 200
+
+
+def register(commands: Commands) -> None:
+    keys = add_group(
+        commands, "keys", "API keys of partner systems", "Create, list and revoke API keys."
+    )
+    create = add_command(
+        keys,
+        "create",
+        "create a key for an organisation; prints only the key",
+        lambda args: asyncio.run(create_key(args.org, args.label)),
+    )
+    create.add_argument("--org", required=True, help="organisation id, e.g. polisen")
+    create.add_argument("--label", default="", help="what the key is for, e.g. the system")
+    add_command(keys, "list", "list keys (never their secrets)", lambda _: asyncio.run(list_keys()))
+    revoke = add_command(
+        keys, "revoke", "revoke a key by its id", lambda args: asyncio.run(revoke_key(args.key_id))
+    )
+    revoke.add_argument("key_id")
+
+    importer = commands.add_parser(
+        "import",
+        help="import events from a CSV file",
+        description=csv_import.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--org", required=True, help="the organisation reporting the rows")
+    importer.set_defaults(handler=lambda args: asyncio.run(import_csv(args.file, args.org)))
+
+
+async def _pool() -> asyncpg.Pool:
+    settings = ActivitiesSettings()
+    pool = await create_pool(str(settings.database_url), SCHEMA, max_size=2)
+    async with pool.acquire() as connection:
+        await migrate(connection, SCHEMA, MIGRATIONS)
+    return pool
+
+
+async def create_key(organisation: str, label: str) -> int:
+    known = load_catalogue(ActivitiesSettings()).parties
+    if organisation not in known:
+        known_list = ", ".join(sorted(known))
+        print(f"unknown organisation {organisation!r}; known: {known_list}", file=sys.stderr)
+        return 2
+    pool = await _pool()
+    try:
+        async with pool.acquire() as connection:
+            issued = await key_store.create(connection, organisation, label)
+    finally:
+        await pool.close()
+    print(f"created key {issued.key_id} for {organisation}; it is shown only now", file=sys.stderr)
+    print(issued.plaintext)
+    return 0
+
+
+async def list_keys() -> int:
+    pool = await _pool()
+    try:
+        async with pool.acquire() as connection:
+            entries = await key_store.list_keys(connection)
+    finally:
+        await pool.close()
+    print(f"{'KEY ID':<18}{'ORGANISATION':<20}{'CREATED':<22}{'REVOKED':<22}LABEL")
+    for entry in entries:
+        revoked = entry.revoked_at.strftime("%Y-%m-%d %H:%M") if entry.revoked_at else "-"
+        created = entry.created_at.strftime("%Y-%m-%d %H:%M")
+        print(f"{entry.key_id:<18}{entry.organisation:<20}{created:<22}{revoked:<22}{entry.label}")
+    return 0
+
+
+async def revoke_key(key_id: str) -> int:
+    pool = await _pool()
+    try:
+        async with pool.acquire() as connection:
+            revoked = await key_store.revoke(connection, key_id)
+    finally:
+        await pool.close()
+    if not revoked:
+        print(f"no active key {key_id}", file=sys.stderr)
+        return 1
+    print(f"revoked {key_id}", file=sys.stderr)
+    return 0
+
+
+async def import_csv(path: Path, organisation: str, out: TextIO = sys.stderr) -> int:
+    settings = ActivitiesSettings()
+    catalogue = load_catalogue(settings)
+    topic = topics.ACTIVITIES.qualified(settings.topic_namespace)
+    total = csv_import.count_rows(path)
+    rejected: list[tuple[int, str]] = []
+    outcome: Counter[str] = Counter()
+    pending: list[AcceptedEvent] = []
+    pool = await _pool()
+    try:
+        for done, (line, document) in enumerate(csv_import.rows(path), start=1):
+            try:
+                pending.append(_check(document, organisation, catalogue))
+            except InvalidEvent as error:
+                rejected.append((line, str(error)))
+            if len(pending) >= IMPORT_BATCH:
+                outcome.update(await _store(pool, pending, organisation, topic))
+                pending = []
+            _progress(out, done, total)
+        outcome.update(await _store(pool, pending, organisation, topic))
+    finally:
+        await pool.close()
+    print(file=out)
+    print(
+        f"{outcome['new']} imported, {outcome['duplicate']} already there, "
+        f"{len(rejected)} rejected",
+        file=out,
+    )
+    for line, reason in rejected:
+        print(f"  line {line}: {reason}", file=out)
+    return 1 if rejected else 0
+
+
+def _check(document: dict[str, Any], organisation: str, catalogue: Catalogue) -> AcceptedEvent:
+    accepted = accept(parse_structured(document), datetime.now(UTC), catalogue)
+    try:
+        authorize(accepted, organisation, catalogue)
+    except Forbidden as error:
+        raise InvalidEvent.single("organisation", str(error)) from None
+    return accepted
+
+
+async def _store(
+    pool: asyncpg.Pool, accepted: Sequence[AcceptedEvent], organisation: str, topic: str
+) -> Counter[str]:
+    if not accepted:
+        return Counter()
+    async with pool.acquire() as connection, connection.transaction():
+        new = await handlers.register(connection, list(accepted), organisation, topic)
+    return Counter(new=len(new), duplicate=len(accepted) - len(new))
+
+
+def _progress(out: TextIO, done: int, total: int, width: int = 30) -> None:
+    filled = width * done // max(total, 1)
+    out.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+    out.flush()

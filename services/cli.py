@@ -1,0 +1,23 @@
+"""The `lofte` command, with every group of commands the project has.
+
+`shared` offers the promise commands; the activities service adds `keys` and `import`.
+This module composes them and belongs to no service, so no service imports another.
+"""
+
+from collections.abc import Sequence
+
+from services.activities import cli as activities_cli
+from shared.cli import app, promise
+from shared.cli.registry import Register
+
+GROUPS: tuple[Register, ...] = (promise.register, activities_cli.register)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = app.build_parser(GROUPS).parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+def run() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The parser of the `lofte` command, built from whatever groups the caller composes.
+
+`shared` knows only its own groups (`COMMAND_GROUPS`); `python -m shared.cli` runs those.
+The installed `lofte` adds the services' groups (keys, import) where importing services
+is allowed, by calling `build_parser` with the longer list.
+"""
+
+import argparse
+from collections.abc import Sequence
+
+from shared.cli import promise
+from shared.cli.registry import Handler, Register
+
+# The groups shared/ can offer without importing a service.
+COMMAND_GROUPS: tuple[Register, ...] = (promise.register,)
+
+
+def build_parser(groups: Sequence[Register] = COMMAND_GROUPS) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lofte",
+        description="Löfte: follow up a medborgarlöfte continuously.",
+    )
+    commands = parser.add_subparsers(title="command groups", metavar="GROUP", required=True)
+    for register in groups:
+        register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit status is returned (argparse exits 2 on bad usage)."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)

@@ -1,0 +1,1 @@
+"""Keeping personal data out: Löfte counts, it never needs to know who."""

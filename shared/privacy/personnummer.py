@@ -1,0 +1,51 @@
+"""Finds Swedish personal identity numbers (personnummer, samordningsnummer) in text.
+
+Accepted spellings: with or without century (YYMMDD / YYYYMMDD), with `-`, `+` or no
+separator before the last four digits. A samordningsnummer adds 60 to the day. Only numbers
+whose date is plausible and whose Luhn check digit is right count, so an ordinary 10-digit
+reference number is rarely mistaken for one.
+"""
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+_PATTERN = re.compile(
+    r"(?<!\d)(?:(?:18|19|20)(?=\d{6}))?(?P<date>\d{6})[-+ ]?(?P<serial>\d{4})(?!\d)"
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _plausible_date(yymmdd: str) -> bool:
+    month, day = int(yymmdd[2:4]), int(yymmdd[4:6])
+    if day > 60:  # samordningsnummer
+        day -= 60
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def contains_personnummer(text: str) -> bool:
+    for match in _PATTERN.finditer(text):
+        date, serial = match["date"], match["serial"]
+        if _plausible_date(date) and luhn_ok(date + serial):
+            return True
+    return False
+
+
+def fields_with_personnummer(value: Any, path: str = "") -> Iterator[str]:
+    """The paths of every string inside `value` (nested objects and lists) that carries one."""
+    if isinstance(value, str):
+        if contains_personnummer(value):
+            yield path
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from fields_with_personnummer(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        for index, item in enumerate(value):
+            yield from fields_with_personnummer(item, f"{path}[{index}]")

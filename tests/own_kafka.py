@@ -1,0 +1,50 @@
+"""A Kafka broker of a test's own, to stop and start without disturbing the other tests."""
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.processes import ROOT, free_port
+
+KAFKA_SH = ROOT / "infra" / "bin" / "kafka.sh"
+
+
+@dataclass
+class OwnKafka:
+    run_dir: Path
+    port: int
+    controller_port: int
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _run(self, command: str) -> None:
+        env = {
+            **os.environ,
+            "LOFTE_RUN_DIR": str(self.run_dir),
+            "LOFTE_KAFKA_PORT": str(self.port),
+            "LOFTE_KAFKA_CONTROLLER_PORT": str(self.controller_port),
+            "LOFTE_KAFKA_HEAP": "-Xms128m -Xmx384m",
+        }
+        result = subprocess.run(
+            ["bash", str(KAFKA_SH), command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"kafka.sh {command} failed:\n{result.stderr[-3000:]}")
+
+    def start(self) -> None:
+        self._run("start")
+
+    def stop(self) -> None:
+        self._run("stop")
+
+
+def own_kafka(tmp_path: Path) -> OwnKafka:
+    return OwnKafka(tmp_path / "run", free_port(), free_port())
