@@ -15,6 +15,8 @@ from services.activities import SCHEMA, csv_import, handlers, key_store
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
+from shared.cli import promise
+from shared.cli.app import build_parser
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
 from shared.contracts.cloudevents import parse_structured
@@ -108,7 +110,8 @@ async def revoke_key(key_id: str) -> int:
     return 0
 
 
-async def import_csv(path: Path, organisation: str, out: TextIO = sys.stderr) -> int:
+async def import_csv(path: Path, organisation: str, out: TextIO | None = None) -> int:
+    out = out or sys.stderr
     settings = ActivitiesSettings()
     catalogue = load_catalogue(settings)
     topic = topics.ACTIVITIES.qualified(settings.topic_namespace)
@@ -164,3 +167,15 @@ def _progress(out: TextIO, done: int, total: int, width: int = 30) -> None:
     filled = width * done // max(total, 1)
     out.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
     out.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The activities commands alone, for an image that holds only this service:
+    `python -m services.activities.cli keys create --org polisen`."""
+    args = build_parser((promise.register, register)).parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,6 +4,8 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -275,3 +277,38 @@ async def test_ready_reports_both_dependencies(client: httpx.AsyncClient) -> Non
 
     assert response.status_code == 200
     assert response.json()["checks"] == {"postgres": "ok", "kafka": "ok"}
+
+
+async def test_the_openapi_document_describes_the_ingest_media_types(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+
+    ingest = document["paths"]["/v1/events"]["post"]
+    assert set(ingest["requestBody"]["content"]) == {
+        "application/cloudevents+json",
+        "application/cloudevents-batch+json",
+    }
+    assert {"401", "403", "413", "415", "422"} <= set(ingest["responses"])
+
+
+async def test_more_promise_files_load_beside_the_shipped_one(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    shipped = files("shared.promises").joinpath("lund-2017.yaml").read_text(encoding="utf-8")
+    other = tmp_path / "lund-2017-utkast.yaml"
+    other.write_text(shipped.replace("id: lund-2017", "id: lund-2017-utkast", 1), encoding="utf-8")
+    settings = ActivitiesSettings(
+        kafka_bootstrap_servers=kafka_bootstrap,
+        database_url=PostgresDsn(database_url),
+        topic_namespace=namespace,
+        promise_files=(other,),
+    )
+
+    async with serving(create_app(settings)) as client:
+        listed = (await client.get("/v1/promises")).json()
+
+    assert [(p["id"], p["valid_from"]) for p in listed] == [
+        ("lund-2017", "2017-03-01"),
+        ("lund-2017-utkast", "2017-03-01"),
+    ]

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -104,3 +104,34 @@ def test_any_party_may_report_incidents_and_nobody_else() -> None:
     authorize(incident, "raddningstjansten", LUND)
     with pytest.raises(Forbidden, match="not a party to any promise"):
         authorize(incident, "skatteverket", LUND)
+
+
+def test_several_rounds_of_a_promise_are_told_apart_by_the_time_of_the_event() -> None:
+    lund_2017 = default_promises()[0]
+    earlier_round = lund_2017.model_copy(
+        update={"id": "lund-2015", "valid_from": date(2015, 1, 1), "valid_to": date(2016, 12, 31)}
+    )
+    both = Catalogue([earlier_round, lund_2017])
+
+    in_2016 = accept(
+        event(activity_completed("sno-mote", time=datetime(2016, 3, 7, 9, tzinfo=UTC))), NOW, both
+    )
+    in_2017 = accept(event(activity_completed("sno-mote")), NOW, both)
+
+    assert in_2016.placement is not None
+    assert in_2016.placement.promise.id == "lund-2015"
+    assert in_2017.placement is not None
+    assert in_2017.placement.promise.id == "lund-2017"
+
+
+def test_overlapping_rounds_need_the_promise_named() -> None:
+    lund_2017 = default_promises()[0]
+    overlapping = Catalogue([lund_2017, lund_2017.model_copy(update={"id": "lund-2017-extra"})])
+    document = activity_completed("sno-mote")
+
+    with pytest.raises(InvalidEvent, match=r"data\.promise: the commitment is in several"):
+        accept(event(document), NOW, overlapping)
+    document["data"]["promise"] = "lund-2017-extra"
+    named = accept(event(document), NOW, overlapping)
+    assert named.placement is not None
+    assert named.placement.promise.id == "lund-2017-extra"

@@ -4,6 +4,7 @@ import json
 from datetime import date
 from importlib.resources import files
 
+import jsonschema
 import yaml
 
 from shared.contracts.events import ActivityCompleted, Participants
@@ -200,3 +201,40 @@ def test_the_committed_json_schema_is_what_the_model_generates() -> None:
     assert committed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert committed["title"] == "Promise"
     assert committed["additionalProperties"] is False
+
+
+def _as_json(value: object) -> object:
+    # YAML reads dates as date objects; an editor's JSON-Schema check sees their text.
+    return json.loads(json.dumps(value, default=str))
+
+
+def test_the_shipped_promise_file_validates_against_the_committed_schema() -> None:
+    schema = json.loads(
+        files("shared.promises").joinpath("promise.schema.json").read_text(encoding="utf-8")
+    )
+    shipped = yaml.safe_load(
+        files("shared.promises").joinpath("lund-2017.yaml").read_text(encoding="utf-8")
+    )
+
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(_as_json(shipped)))
+    assert errors == []
+
+
+def test_the_schema_catches_what_an_editor_should_flag() -> None:
+    schema = json.loads(
+        files("shared.promises").joinpath("promise.schema.json").read_text(encoding="utf-8")
+    )
+    shipped = _as_json(
+        yaml.safe_load(
+            files("shared.promises").joinpath("lund-2017.yaml").read_text(encoding="utf-8")
+        )
+    )
+    assert isinstance(shipped, dict)
+    shipped["commitments"][0]["target"] = {"kind": "sometimes"}
+    shipped["colour"] = "blue"
+
+    messages = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(shipped)]
+
+    assert any("colour" in message for message in messages)
+    assert len(messages) >= 2

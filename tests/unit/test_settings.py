@@ -42,3 +42,14 @@ def test_production_starts_with_a_password(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("DATABASE_URL", "postgresql://lofte:s3cret-value@db:5432/lofte")
 
     assert ActivitiesSettings().environment == "production"
+
+
+def test_extra_promise_files_come_as_a_json_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMISE_FILES", '["promises/lund-2019.yaml", "promises/malmo.yaml"]')
+
+    settings = ActivitiesSettings()
+
+    assert [str(path) for path in settings.promise_files] == [
+        "promises/lund-2019.yaml",
+        "promises/malmo.yaml",
+    ]

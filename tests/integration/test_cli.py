@@ -1,0 +1,97 @@
+"""The operator commands, run as a user runs them, against the real database."""
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services.activities import SCHEMA, key_store
+from services.cli import main
+
+
+@pytest.fixture
+def operator_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
+
+
+def organisation_of(database_url: str, key: str) -> str | None:
+    async def look_up() -> str | None:
+        connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+        try:
+            return await key_store.organisation_of(connection, key)
+        finally:
+            await connection.close()
+
+    return asyncio.run(look_up())
+
+
+def test_keys_are_created_listed_without_secret_and_revoked(
+    operator_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "create", "--org", "kommunen", "--label", "fältgruppens system"]) == 0
+    key = capsys.readouterr().out.strip()
+    key_id = key.split("_")[1]
+    assert organisation_of(operator_env, key) == "kommunen"
+
+    assert main(["keys", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert key_id in listing
+    assert "fältgruppens system" in listing
+    assert key.split("_")[2] not in listing
+
+    assert main(["keys", "revoke", key_id]) == 0
+    assert organisation_of(operator_env, key) is None
+    assert main(["keys", "revoke", key_id]) == 1
+
+
+def test_a_key_for_an_unknown_organisation_is_refused(
+    operator_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "create", "--org", "skatteverket"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unknown organisation 'skatteverket'" in captured.err
+
+
+POLICE = "urn:lofte:partner:polisen"
+WALKS = "trygghetsvandringar-ungdomar"
+ROWS = [
+    "type,id,source,time,commitment,organisations,place,youths,notes",
+    f"activity.completed,walk-1,{POLICE},2017-04-12T18:30+02:00,{WALKS},polisen;kommunen,Torget,9,",
+    f"activity.completed,walk-2,{POLICE},2017-09-20T18:30+02:00,{WALKS},polisen,Clemenstorget,4,",
+    f"activity.completed,walk-1,{POLICE},2017-04-12T18:30+02:00,{WALKS},polisen;kommunen,Torget,9,",
+    f"activity.completed,walk-3,{POLICE},2017-10-02T18:30+02:00,trygghetsvandringen,polisen,A,3,",
+    f"activity.completed,walk-4,{POLICE},2017-10-09T18:30+02:00,{WALKS},polisen,Stortorget,x,",
+    f"activity.completed,walk-5,{POLICE},2017-10-16T18:30+02:00,{WALKS},polisen,B,2,121212-1212",
+]
+CSV = "\n".join(ROWS) + "\n"
+
+
+def test_import_stores_the_good_rows_and_says_why_each_other_row_was_rejected(
+    operator_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "vandringar.csv"
+    source.write_text(CSV, encoding="utf-8")
+
+    status = main(["import", str(source), "--org", "polisen"])
+
+    report = capsys.readouterr().err
+    assert status == 1
+    assert "[##############################] 6/6" in report
+    assert "2 imported, 1 already there, 3 rejected" in report
+    assert "line 5: data.commitment: unknown commitment" in report
+    assert "line 6: data.participants.youths" in report
+    assert "line 7: data.notes: carries a personal identity number" in report
+    assert "1212-1212" not in report
+    stored = asyncio.run(_registered_ids(operator_env))
+    assert stored == ["walk-1", "walk-2"]
+
+
+async def _registered_ids(database_url: str) -> list[str]:
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+    try:
+        return [row["id"] for row in await connection.fetch("SELECT id FROM register ORDER BY id")]
+    finally:
+        await connection.close()
