@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiokafka import ConsumerRecord
 
 from services.metrics import SCHEMA, repository
-from services.metrics.domain import KnownEvent, completed_activities
+from services.metrics.domain.tallies import KnownEvent, completed_activities
 from shared.contracts.cloudevents import (
     SPEC_VERSION,
     CloudEvent,

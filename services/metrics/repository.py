@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.metrics.domain import KnownEvent, Period
+from services.metrics.domain.tallies import KnownEvent, Period
 from shared.db import Connection
 
 

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.metrics.domain import KnownEvent, Period, completed_activities
+from services.metrics.domain.tallies import KnownEvent, Period, completed_activities
 from shared.contracts.events import parse_data
 from tests.factories import activity_completed, event, incident_recorded
 

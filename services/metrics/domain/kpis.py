@@ -1,0 +1,114 @@
+"""The KPIs of a promise as the engine reports them: the contract of the HTTP API, the
+Prometheus series and the events for the notifications service.
+
+Field names follow what operations staff and dashboards rely on; add fields freely, never
+rename one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+
+class Status(StrEnum):
+    """How a commitment or outcome stands at the evaluation time; rules in `status.py`."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    BEHIND = "behind"
+    MISSED = "missed"
+    NOT_STARTED = "not-started"
+    AWAITING_DATA = "awaiting-data"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A period as half-open local dates: [start, end)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """An uncovered cell of a coverage matrix: its coordinates and the period it belongs to."""
+
+    dimensions: dict[str, str]
+    period: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceState:
+    """One dated occurrence: due when, held or not, and where it was held."""
+
+    id: str
+    title: str
+    due: datetime
+    held: bool
+    held_at: datetime | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentKpi:
+    id: str
+    kind: Literal["count", "recurring", "coverage", "dated", "deliverable", "open-count"]
+    focus_area: str
+    responsible: tuple[str, ...]
+    status: Status
+    period: Span
+    done: int = 0
+    target: int | None = None
+    expected: float | None = None
+    # recurring
+    slots_due: int | None = None
+    missed_slots: tuple[date, ...] = ()
+    streak: int | None = None
+    # coverage: cells per organisation where the matrix has an organisation dimension
+    cells: int | None = None
+    gaps: tuple[Gap, ...] = ()
+    coverage_by_organisation: dict[str, float] = field(default_factory=dict)
+    # dated
+    occurrences: tuple[OccurrenceState, ...] = ()
+    # deliverable
+    completed_at: datetime | None = None
+    due: date | None = None
+    # open-count
+    previous: int | None = None
+
+    @property
+    def progress_ratio(self) -> float | None:
+        if self.target:
+            return self.done / self.target
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeKpi:
+    id: str
+    measured_by: Literal["crime-statistics", "survey", "activity-count"]
+    direction: Literal["up", "down"]
+    status: Status
+    period: Span
+    comparison_period: Span | None
+    value: float | None
+    comparison_value: float | None
+    change_ratio: float | None
+    good: bool | None
+    by_category: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseKpis:
+    promise: str
+    at: datetime
+    commitments: tuple[CommitmentKpi, ...]
+    outcomes: tuple[OutcomeKpi, ...]
+
+    def commitment(self, commitment_id: str) -> CommitmentKpi | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
+
+    def outcome(self, indicator_id: str) -> OutcomeKpi | None:
+        return next((o for o in self.outcomes if o.id == indicator_id), None)
