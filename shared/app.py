@@ -5,10 +5,11 @@ handlers and subscribers once the database pool exists); this module does the re
 same order everywhere: migrate, subscribe, connect to Kafka, relay the outbox, serve.
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI
@@ -31,6 +32,8 @@ class Wiring:
     pool: asyncpg.Pool
     broker: KafkaBroker
     registry: CollectorRegistry
+    # Long-lived tasks the service runs while it serves (started after Kafka is connected).
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +59,11 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
             app.state.pool = pool
-            spec.wire(Wiring(app, pool, broker, registry))
+            wiring = Wiring(app, pool, broker, registry)
+            spec.wire(wiring)
             await connect_kafka(broker, settings)
             checks.update(readiness_checks(pool, broker))
-            tasks = []
+            tasks = [start() for start in wiring.background]
             if spec.relays_outbox:
                 relay = OutboxRelay(
                     dsn=str(settings.database_url),

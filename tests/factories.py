@@ -40,3 +40,20 @@ def incident_recorded(category: str = "narkotika.bruk", **data: Any) -> dict[str
 
 def event(document: dict[str, Any]) -> CloudEvent:
     return parse_structured(document)
+
+
+def deliverable_completed(
+    commitment: str = "klotter-folder",
+    *,
+    organisations: tuple[str, ...] = ("polisen",),
+    time: datetime | None = None,
+    title: str = "Folder om klotter för fastighetsägare",
+) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:lofte:partner:polisen-test",
+        "type": "deliverable.completed",
+        "time": (time or datetime(2017, 9, 1, 10, tzinfo=UTC)).isoformat(),
+        "data": {"commitment": commitment, "organisations": list(organisations), "title": title},
+    }

@@ -17,6 +17,7 @@ from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
 from shared.cli import promise
 from shared.cli.app import build_parser
+from shared.cli.progress import progress_bar
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
 from shared.contracts.cloudevents import parse_structured
@@ -119,6 +120,7 @@ async def import_csv(path: Path, organisation: str, out: TextIO | None = None) -
     rejected: list[tuple[int, str]] = []
     outcome: Counter[str] = Counter()
     pending: list[AcceptedEvent] = []
+    show = progress_bar(out)
     pool = await _pool()
     try:
         for done, (line, document) in enumerate(csv_import.rows(path), start=1):
@@ -129,7 +131,7 @@ async def import_csv(path: Path, organisation: str, out: TextIO | None = None) -
             if len(pending) >= IMPORT_BATCH:
                 outcome.update(await _store(pool, pending, organisation, topic))
                 pending = []
-            _progress(out, done, total)
+            show(done, total)
         outcome.update(await _store(pool, pending, organisation, topic))
     finally:
         await pool.close()
@@ -161,12 +163,6 @@ async def _store(
     async with pool.acquire() as connection, connection.transaction():
         new = await handlers.register(connection, list(accepted), organisation, topic)
     return Counter(new=len(new), duplicate=len(accepted) - len(new))
-
-
-def _progress(out: TextIO, done: int, total: int, width: int = 30) -> None:
-    filled = width * done // max(total, 1)
-    out.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
-    out.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,16 +1,57 @@
-"""HTTP API of the metrics service."""
+"""HTTP API of the metrics service: the KPIs of a promise as of any time."""
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
-from services.metrics import repository
+from services.metrics.evaluator import KpiEvaluator
+from services.metrics.kpi_json import commitment_json, outcome_json, promise_json
+from shared.http.problems import ProblemError
+from shared.promises import Promise
 
 router = APIRouter(prefix="/v1")
 
+At = Annotated[
+    datetime | None,
+    Query(description="evaluate as of this time (events at or before it); default: now"),
+]
 
-@router.get("/tallies/{commitment}", summary="Completed activities of a commitment per period")
-async def get_tallies(request: Request, commitment: str) -> dict[str, Any]:
-    async with request.app.state.pool.acquire() as connection:
-        periods = await repository.tallies_of(connection, commitment)
-    return {"commitment": commitment, "periods": periods}
+
+def _promise(evaluator: KpiEvaluator, promise_id: str) -> Promise:
+    promise = next((p for p in evaluator.promises if p.id == promise_id), None)
+    if promise is None:
+        raise ProblemError(404, f"no promise {promise_id!r} is loaded")
+    return promise
+
+
+def _when(request: Request, at: datetime | None) -> datetime:
+    if at is None:
+        now: datetime = request.app.state.clock()
+        return now
+    if at.tzinfo is None:
+        raise ProblemError(422, "`at` needs a time zone, e.g. 2017-06-01T12:00:00+02:00")
+    return at.astimezone(UTC)
+
+
+@router.get("/promises/{promise_id}/kpis", summary="Every commitment and outcome of a promise")
+async def promise_kpis(request: Request, promise_id: str, at: At = None) -> dict[str, Any]:
+    evaluator: KpiEvaluator = request.app.state.evaluator
+    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at))
+    return promise_json(kpis)
+
+
+@router.get(
+    "/promises/{promise_id}/kpis/{item_id}",
+    summary="One commitment or outcome indicator of a promise",
+)
+async def item_kpi(
+    request: Request, promise_id: str, item_id: str, at: At = None
+) -> dict[str, Any]:
+    evaluator: KpiEvaluator = request.app.state.evaluator
+    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at))
+    if (commitment := kpis.commitment(item_id)) is not None:
+        return commitment_json(commitment)
+    if (outcome := kpis.outcome(item_id)) is not None:
+        return outcome_json(outcome)
+    raise ProblemError(404, f"{promise_id} has no commitment or outcome indicator {item_id!r}")

@@ -1,26 +1,16 @@
-"""The metrics service's use cases: apply a batch of accepted events."""
+"""The metrics service's use cases: apply a batch of accepted events to the event log."""
 
-import uuid
-from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Sequence
 
 from aiokafka import ConsumerRecord
 
-from services.metrics import SCHEMA, repository
-from services.metrics.domain.tallies import KnownEvent, completed_activities
-from shared.contracts.cloudevents import (
-    SPEC_VERSION,
-    CloudEvent,
-    from_kafka,
-    to_kafka_headers,
-    to_kafka_value,
-)
+from services.metrics import repository
+from services.metrics.domain.facts import KnownEvent
+from services.metrics.event_cache import EventCache
+from shared.contracts.cloudevents import from_kafka
 from shared.contracts.events import parse_data
-from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentProgressed
 from shared.db import Connection
 from shared.messaging.consumer import Applied
-from shared.messaging.outbox import OutgoingRecord, enqueue
 
 
 def decode(record: "ConsumerRecord[bytes, bytes]") -> KnownEvent:
@@ -29,40 +19,30 @@ def decode(record: "ConsumerRecord[bytes, bytes]") -> KnownEvent:
 
 
 class ApplyEvents:
-    """Fold a batch into the KPI state; the dedup records commit with the state they change."""
+    """Record a batch in the event log: the dedup records ARE the KPI state's change.
 
-    def __init__(self, output_topic: str, zone: ZoneInfo) -> None:
-        self._topic = output_topic
-        self._zone = zone
+    KPIs are a pure function of the set of applied events, so a redelivered event changes
+    nothing, a late one lands in the period it belongs to, and a retraction undoes its event.
+    Once the batch has committed, the cache learns its new events and the evaluator is woken.
+    """
+
+    def __init__(self, cache: EventCache, wake_evaluator: Callable[[], None]) -> None:
+        self._cache = cache
+        self._wake = wake_evaluator
+        self._uncommitted: list[KnownEvent] = []
 
     async def __call__(self, connection: Connection, events: Sequence[KnownEvent]) -> Applied:
         new_ids = await repository.record_applied(connection, events)
-        new = [e for e in events if (e.envelope.source, e.envelope.id) in new_ids]
-        gained = completed_activities(new, self._zone)
-        if gained:
-            tallies = await repository.add_to_tallies(connection, dict(gained))
-            await enqueue(connection, SCHEMA, [self._progressed(t) for t in tallies])
+        new: dict[tuple[str, str], KnownEvent] = {}
+        for event in events:
+            identity = (event.envelope.source, event.envelope.id)
+            if identity in new_ids:
+                new.setdefault(identity, event)
+        self._uncommitted = list(new.values())
         return Applied(new=len(new), duplicates=len(events) - len(new))
 
-    def _progressed(self, tally: repository.Tally) -> OutgoingRecord:
-        data = CommitmentProgressed(
-            commitment=tally.commitment,
-            period_start=tally.period.start,
-            period_end=tally.period.end,
-            done=tally.done,
-        )
-        event = CloudEvent(
-            specversion=SPEC_VERSION,
-            id=str(uuid.uuid4()),
-            source=METRICS_SOURCE,
-            type=CommitmentProgressed.TYPE,
-            time=datetime.now(self._zone),
-            subject=tally.commitment,
-            data=data.model_dump(mode="json"),
-        )
-        return OutgoingRecord(
-            topic=self._topic,
-            key=event.key.encode(),
-            value=to_kafka_value(event),
-            headers=to_kafka_headers(event),
-        )
+    def committed(self) -> None:
+        if self._uncommitted:
+            self._cache.add(self._uncommitted)
+            self._uncommitted = []
+            self._wake()

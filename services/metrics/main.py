@@ -1,29 +1,64 @@
 """Composition root of the metrics service.
 
 Run it with `python -m services.metrics` (or `uvicorn --factory
-services.metrics.main:create_app`). Nothing connects at import time.
+services.metrics.main:create_app`). Nothing connects at import time. The clock is a
+parameter, so tests can run the service at any moment of a promise's life.
 """
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
+from services.metrics.evaluator import KpiEvaluator
+from services.metrics.event_cache import EventCache
+from services.metrics.gauges import KpiCollector
+from services.metrics.handlers import ApplyEvents
 from services.metrics.settings import MetricsSettings
 from shared.app import ServiceSpec, Wiring, build_app
+from shared.contracts import topics
+from shared.promises import default_promises, school_holiday_calendars
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(settings: MetricsSettings | None = None) -> FastAPI:
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: MetricsSettings | None = None, clock: Callable[[], datetime] = utc_now
+) -> FastAPI:
     settings = settings or MetricsSettings()
+    promises = default_promises()
 
     def wire(parts: Wiring) -> None:
-        subscribers.subscribe(parts.broker, parts.pool, settings, parts.registry)
+        cache = EventCache()
+        apply = ApplyEvents(cache, lambda: evaluator.wake())
+        consumer = subscribers.subscribe(parts, apply, settings)
+        evaluator = KpiEvaluator(
+            pool=parts.pool,
+            promises=promises,
+            calendars=school_holiday_calendars(),
+            cache=cache,
+            clock=clock,
+            output_topic=topics.METRICS.qualified(settings.topic_namespace),
+            gap_notice_days=settings.gap_notice_days,
+            interval_seconds=settings.evaluation_interval_seconds,
+            caught_up=consumer.caught_up,
+        )
+        parts.app.state.evaluator = evaluator
+        parts.app.state.clock = clock
+        parts.registry.register(KpiCollector(lambda: evaluator.latest))
+        parts.background.append(evaluator.run)
 
     spec = ServiceSpec(
         name=SERVICE,
         schema=SCHEMA,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         title="Löfte metrics",
         description="KPIs of the promises, computed exactly once from the accepted events.",
         routers=[router],

@@ -1,11 +1,13 @@
-"""The metrics service's state in PostgreSQL."""
+"""The metrics service's state in PostgreSQL: the applied events and what was announced."""
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from services.metrics.domain.tallies import KnownEvent, Period
+from services.metrics.domain.facts import KnownEvent
+from shared.contracts.cloudevents import SPEC_VERSION, CloudEvent
+from shared.contracts.events import parse_data
 from shared.db import Connection
 
 
@@ -15,9 +17,10 @@ async def record_applied(
     """Write the dedup records; return the (source, id) of the events seen for the first time."""
     rows = await connection.fetch(
         """
-        INSERT INTO applied_events (source, id, type, subject, occurred_at, data)
+        INSERT INTO applied_events
+            (source, id, type, subject, occurred_at, data, schema_version)
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                             $5::timestamptz[], $6::jsonb[])
+                             $5::timestamptz[], $6::jsonb[], $7::int[])
         ON CONFLICT (source, id) DO NOTHING
         RETURNING source, id
         """,
@@ -27,54 +30,62 @@ async def record_applied(
         [e.envelope.key for e in events],
         [e.envelope.time for e in events],
         [json.dumps(e.envelope.data, ensure_ascii=False) for e in events],
+        [e.envelope.schemaversion for e in events],
     )
     return {(row["source"], row["id"]) for row in rows}
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    commitment: str
-    period: Period
-    done: int
-
-
-async def add_to_tallies(
-    connection: Connection, gained: dict[tuple[str, Period], int]
-) -> list[Tally]:
-    """Add the gains to each (commitment, period) tally; return the new totals."""
-    keys = sorted(gained)
+async def events_after(connection: Connection, seq: int) -> tuple[list[KnownEvent], int]:
+    """The applied events with a sequence number above `seq`, and the highest one seen."""
     rows = await connection.fetch(
+        "SELECT seq, source, id, type, subject, occurred_at, data, schema_version"
+        " FROM applied_events WHERE seq > $1 ORDER BY seq",
+        seq,
+    )
+    events = [_known(row) for row in rows]
+    return events, max((row["seq"] for row in rows), default=seq)
+
+
+def _known(row: Any) -> KnownEvent:
+    envelope = CloudEvent(
+        specversion=SPEC_VERSION,
+        id=row["id"],
+        source=row["source"],
+        type=row["type"],
+        time=row["occurred_at"],
+        subject=row["subject"],
+        schemaversion=row["schema_version"],
+        data=json.loads(row["data"]),
+    )
+    return KnownEvent(envelope, parse_data(envelope))
+
+
+async def announced_for_update(connection: Connection, promise: str) -> dict[str, Any] | None:
+    """What was announced about a promise (None: nothing yet), locked until the transaction
+    ends, so that two instances never announce the same change twice."""
+    await connection.execute(
+        "INSERT INTO kpi_announced (promise, announced, evaluated_at)"
+        " VALUES ($1, 'null', '-infinity') ON CONFLICT (promise) DO NOTHING",
+        promise,
+    )
+    announced: dict[str, Any] | None = json.loads(
+        await connection.fetchval(
+            "SELECT announced FROM kpi_announced WHERE promise = $1 FOR UPDATE", promise
+        )
+    )
+    return announced
+
+
+async def save_announced(
+    connection: Connection, promise: str, announced: dict[str, Any], at: datetime
+) -> None:
+    await connection.execute(
         """
-        INSERT INTO commitment_tallies (commitment, period_start, period_end, done)
-        SELECT * FROM unnest($1::text[], $2::date[], $3::date[], $4::int[])
-        ON CONFLICT (commitment, period_start)
-        DO UPDATE SET done = commitment_tallies.done + EXCLUDED.done, updated_at = now()
-        RETURNING commitment, period_start, period_end, done
+        INSERT INTO kpi_announced (promise, announced, evaluated_at) VALUES ($1, $2::jsonb, $3)
+        ON CONFLICT (promise) DO UPDATE SET announced = EXCLUDED.announced,
+                                            evaluated_at = EXCLUDED.evaluated_at
         """,
-        [commitment for commitment, _ in keys],
-        [period.start for _, period in keys],
-        [period.end for _, period in keys],
-        [gained[key] for key in keys],
+        promise,
+        json.dumps(announced, ensure_ascii=False),
+        at,
     )
-    return [
-        Tally(row["commitment"], Period(row["period_start"], row["period_end"]), row["done"])
-        for row in rows
-    ]
-
-
-async def tallies_of(connection: Connection, commitment: str) -> list[dict[str, Any]]:
-    rows = await connection.fetch(
-        "SELECT period_start, period_end, done FROM commitment_tallies"
-        " WHERE commitment = $1 ORDER BY period_start",
-        commitment,
-    )
-    return [
-        {
-            "period": {
-                "start": row["period_start"].isoformat(),
-                "end": row["period_end"].isoformat(),
-            },
-            "done": row["done"],
-        }
-        for row in rows
-    ]

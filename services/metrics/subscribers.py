@@ -1,30 +1,28 @@
-"""The metrics service's Kafka subscriptions."""
-
-from zoneinfo import ZoneInfo
-
-import asyncpg
-from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry
+"""The metrics service's Kafka subscription: the domain topic, in batches."""
 
 from services.metrics import SERVICE
+from services.metrics.domain.facts import KnownEvent
 from services.metrics.handlers import ApplyEvents, decode
 from services.metrics.settings import MetricsSettings
+from shared.app import Wiring
 from shared.contracts import topics
 from shared.messaging.consumer import BatchConsumer, ConsumerMetrics
 from shared.messaging.dead_letter import DeadLetters
 
 
 def subscribe(
-    broker: KafkaBroker, pool: asyncpg.Pool, settings: MetricsSettings, registry: CollectorRegistry
-) -> None:
-    namespace = settings.topic_namespace
-    BatchConsumer(
-        topic=topics.ACTIVITIES.qualified(namespace),
+    parts: Wiring, apply: ApplyEvents, settings: MetricsSettings
+) -> BatchConsumer[KnownEvent]:
+    consumer = BatchConsumer(
+        topic=topics.ACTIVITIES.qualified(settings.topic_namespace),
         group_id=settings.consumer_group,
-        pool=pool,
+        pool=parts.pool,
         decode=decode,
-        apply=ApplyEvents(topics.METRICS.qualified(namespace), ZoneInfo(settings.timezone)),
-        dead_letters=DeadLetters(broker, SERVICE),
-        metrics=ConsumerMetrics(registry),
+        apply=apply,
+        dead_letters=DeadLetters(parts.broker, SERVICE),
+        metrics=ConsumerMetrics(parts.registry),
         max_records=settings.batch_max_records,
-    ).subscribe(broker)
+        on_committed=apply.committed,
+    )
+    consumer.subscribe(parts.broker)
+    return consumer

@@ -1,33 +1,98 @@
 """Events the metrics service publishes about the KPIs it keeps (topic `lofte.metrics.v1`).
 
-The notifications service consumes them. Keyed by commitment, like the events they follow.
+The notifications service consumes them. Each is published once per change, keyed by the
+commitment (or the outcome indicator) it is about, and names the organisations to tell.
 """
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.events import EventData, Slug
+from shared.contracts.events import EventData, Organisations, Slug
 
 METRICS_SOURCE = "lofte/metrics"
 
+StatusName = Literal[
+    "achieved", "on-track", "at-risk", "behind", "missed", "not-started", "awaiting-data"
+]
 
-class CommitmentProgressed(EventData):
-    """The number of activities counted for a commitment in a period changed."""
 
-    TYPE = "commitment.progressed"
+class PeriodSpan(BaseModel):
+    """Half-open local dates: [start, end)."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: date
+    end: date
+
+
+class CommitmentStatusChanged(EventData):
+    """A commitment's status changed, e.g. from `on-track` to `at-risk`."""
+
+    TYPE = "commitment.status-changed"
+
+    promise: Slug
     commitment: Slug
-    period_start: date
-    period_end: date
-    done: Annotated[int, Field(ge=0)]
+    focus_area: Slug
+    organisations: Organisations
+    old_status: StatusName | None
+    new_status: StatusName
+    period: PeriodSpan
+    figures: dict[str, Any] = Field(default_factory=dict)
 
     def commitment_id(self) -> str | None:
         return self.commitment
 
 
+class OccurrenceMissed(EventData):
+    """A slot of a recurring commitment passed, with its reporting grace, without a report."""
+
+    TYPE = "occurrence.missed"
+
+    promise: Slug
+    commitment: Slug
+    organisations: Organisations
+    slot: date
+
+    def commitment_id(self) -> str | None:
+        return self.commitment
+
+
+class CoverageGap(EventData):
+    """A cell of a coverage commitment is still uncovered with its period about to end."""
+
+    TYPE = "coverage.gap"
+
+    promise: Slug
+    commitment: Slug
+    organisations: Organisations
+    dimensions: dict[str, str]
+    period: PeriodSpan
+    days_left: Annotated[int, Field(ge=0)]
+
+    def commitment_id(self) -> str | None:
+        return self.commitment
+
+
+class OutcomeChanged(EventData):
+    """An outcome indicator's value or status changed against its comparison."""
+
+    TYPE = "outcome.changed"
+
+    promise: Slug
+    indicator: Slug
+    organisations: Organisations
+    old_status: StatusName | None
+    new_status: StatusName
+    value: float | None
+    comparison_value: float | None
+    change_ratio: float | None
+    good: bool | None
+
+
 KPI_EVENT_TYPES: Mapping[str, type[EventData]] = {
-    model.TYPE: model for model in (CommitmentProgressed,)
+    model.TYPE: model
+    for model in (CommitmentStatusChanged, OccurrenceMissed, CoverageGap, OutcomeChanged)
 }

@@ -2,7 +2,8 @@
 
 A batch of records is decoded; what cannot be decoded is parked on the dead-letter topic.
 The rest is applied in ONE database transaction by the service's `apply`, which writes the
-dedup record together with the state change. Offsets are committed only after that
+dedup record together with the state change; `on_committed` then runs for whatever may only
+follow a durable change (say, updating a cache). Offsets are committed only after that
 transaction, so a crash anywhere redelivers the batch and the dedup records make the second
 delivery a no-op.
 
@@ -20,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import asyncpg
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from shared.contracts.errors import InvalidEvent
 from shared.db import Connection
@@ -84,6 +85,12 @@ class ConsumerMetrics:
             ["topic"],
             registry=registry,
         )
+        self.lag = Gauge(
+            "lofte_consumer_lag",
+            "Records on the partition after the last one processed (high watermark - next).",
+            ["topic", "partition"],
+            registry=registry,
+        )
 
 
 async def _undecoded(_message: Any) -> None:
@@ -104,6 +111,7 @@ class BatchConsumer(Generic[T]):
         dead_letters: DeadLetters,
         metrics: ConsumerMetrics,
         max_records: int = 500,
+        on_committed: Callable[[], None] | None = None,
     ) -> None:
         self.topic = topic
         self.group_id = group_id
@@ -113,10 +121,12 @@ class BatchConsumer(Generic[T]):
         self._dead_letters = dead_letters
         self._metrics = metrics
         self._max_records = max_records
+        self._on_committed = on_committed
+        self._subscriber: object | None = None
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
-        @broker.subscriber(
+        subscriber = broker.subscriber(
             self.topic,
             group_id=self.group_id,
             batch=True,
@@ -125,6 +135,8 @@ class BatchConsumer(Generic[T]):
             ack_policy=AckPolicy.MANUAL,
             decoder=_undecoded,
         )
+
+        @subscriber
         async def on_batch(message: KafkaMessage) -> None:
             try:
                 await self.process(message.raw_message)
@@ -137,6 +149,27 @@ class BatchConsumer(Generic[T]):
                 await message.nack()
                 return
             await message.ack()
+            self._record_lag(message.consumer, message.raw_message)
+
+        self._subscriber = subscriber
+
+    async def caught_up(self) -> bool:
+        """Whether this consumer has processed everything its partitions held when asked.
+
+        Until then, state built from the topic is incomplete: a consumer catching up after
+        downtime must not make anyone announce that something never happened.
+        """
+        consumer = getattr(self._subscriber, "consumer", None)
+        if consumer is None:
+            return False
+        assigned = list(consumer.assignment())
+        if not assigned:
+            return False
+        ends = await consumer.end_offsets(assigned)
+        for partition in assigned:
+            if await consumer.position(partition) < ends[partition]:
+                return False
+        return True
 
     async def process(self, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
         started = time.perf_counter()
@@ -175,7 +208,20 @@ class BatchConsumer(Generic[T]):
                 continue
             self._metrics.records.labels(self.topic, "applied").inc(outcome.new)
             self._metrics.records.labels(self.topic, "duplicate").inc(outcome.duplicates)
+            if self._on_committed is not None:
+                self._on_committed()
             return
+
+    def _record_lag(self, consumer: Any, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
+        last: dict[int, int] = {}
+        for record in records:
+            last[record.partition] = max(last.get(record.partition, -1), record.offset)
+        for partition, offset in last.items():
+            highwater = consumer.highwater(TopicPartition(self.topic, partition))
+            if highwater is not None:
+                self._metrics.lag.labels(self.topic, str(partition)).set(
+                    max(highwater - offset - 1, 0)
+                )
 
     async def _park(self, record: "ConsumerRecord[bytes, bytes]", reason: str) -> None:
         log.warning(

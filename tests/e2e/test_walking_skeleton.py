@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.contracts import topics
-from tests.factories import activity_completed
+from tests.factories import activity_completed, deliverable_completed
 from tests.kafka_records import header, read_topic
 from tests.polling import eventually
 from tests.processes import SERVICES, ServiceProcess, start, stopped_on_exit, wait_ready
@@ -79,25 +80,31 @@ async def post_event(url: str, body: bytes, key: str) -> httpx.Response:
 async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
     ready: dict[str, str], polisen_key: str
 ) -> None:
-    sent = activity_completed("trygghetsvandringar-ungdomar", participants={"youths": 8})
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    folder = deliverable_completed("klotter-folder", time=an_hour_ago)
 
-    response = await post_event(ready["activities"], json.dumps(sent).encode(), polisen_key)
+    response = await post_event(ready["activities"], json.dumps(folder).encode(), polisen_key)
 
     assert response.status_code == 202
-    tallies = await eventually(
-        lambda: get_json(f"{ready['metrics']}/v1/tallies/trygghetsvandringar-ungdomar"),
-        lambda body: body["periods"] != [],
+    kpi = await eventually(
+        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/klotter-folder"),
+        lambda body: body["status"] == "achieved",
     )
-    assert tallies["periods"] == [
-        {"period": {"start": "2017-01-01", "end": "2018-01-01"}, "done": 1}
-    ]
+    assert datetime.fromisoformat(kpi["completed_at"]) == an_hour_ago
     received = await eventually(
-        lambda: get_json(f"{ready['notifications']}/v1/kpi-events"),
-        lambda events: len(events) > 0,
+        lambda: get_json(f"{ready['notifications']}/v1/kpi-events?limit=1000"),
+        lambda events: any(is_folder_achieved(e) for e in events),
     )
-    assert [(e["type"], e["subject"], e["data"]["done"]) for e in received] == [
-        ("commitment.progressed", "trygghetsvandringar-ungdomar", 1)
-    ]
+    [announcement] = [e for e in received if is_folder_achieved(e)]
+    assert sorted(announcement["data"]["organisations"]) == ["kommunen", "polisen"]
+
+
+def is_folder_achieved(event: dict[str, Any]) -> bool:
+    return bool(
+        event["type"] == "commitment.status-changed"
+        and event["subject"] == "klotter-folder"
+        and event["data"]["new_status"] == "achieved"
+    )
 
 
 async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows(
@@ -117,7 +124,11 @@ async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows
     finally:
         await producer.stop()
 
-    good = activity_completed("volontarinsatser", organisations=("polisen",))
+    good = activity_completed(
+        "volontarinsatser",
+        organisations=("polisen",),
+        time=datetime.now(UTC) - timedelta(hours=1),
+    )
     accepted = await post_event(ready["activities"], json.dumps(good).encode(), polisen_key)
 
     assert malformed.status_code == 400
@@ -131,8 +142,8 @@ async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows
     assert header(parked, "ce_id") == "p1"
     assert header(parked, "dlq_service") == "metrics"
     assert "not valid" in (header(parked, "dlq_reason") or "")
-    tallies = await eventually(
-        lambda: get_json(f"{ready['metrics']}/v1/tallies/volontarinsatser"),
-        lambda body: body["periods"] != [],
+    kpi = await eventually(
+        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/volontarinsatser"),
+        lambda body: body["done"] == 1,
     )
-    assert tallies["periods"][0]["done"] == 1
+    assert kpi["target"] == 5

@@ -70,6 +70,10 @@ class CommitmentKpi:
     cells: int | None = None
     gaps: tuple[Gap, ...] = ()
     coverage_by_organisation: dict[str, float] = field(default_factory=dict)
+    # coverage: cells of the sub-period running at the evaluation time still uncovered (not
+    # gaps yet), and its days left counting the evaluation day; see `coverage.closing_gaps`
+    current_gaps: tuple[Gap, ...] = ()
+    current_days_left: int | None = None
     # dated
     occurrences: tuple[OccurrenceState, ...] = ()
     # deliverable
@@ -98,6 +102,12 @@ class OutcomeKpi:
     change_ratio: float | None
     good: bool | None
     by_category: dict[str, int] = field(default_factory=dict)
+    comparison_by_category: dict[str, int] = field(default_factory=dict)
+    # the published baseline, kept as published whatever the comparison; its breakdown gains
+    # the unclassified remainder (see `outcomes.py`), so it always adds up to the total
+    baseline_period: Span | None = None
+    baseline_total: int | None = None
+    baseline_by_category: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,77 @@
+"""The KPI engine: every commitment and outcome of a promise, as of one instant.
+
+`evaluate` is a pure function of the promise, the *set* of events and the instant: the
+events are deduplicated, cut at the instant and stripped of what was retracted once
+(`facts.py`), then indexed by commitment and type once, and every rule reads the index.
+Order and repetition of the events therefore change nothing.
+
+Each commitment is evaluated over the period of its target containing the evaluation day
+(see `status.py` for the rules). `period_of` evaluates another day's periods instead,
+still as of `at`: on 2 January 2018, `period_of=date(2017, 12, 31)` closes the books on
+2017 with the reports that came in late, and shows what was achieved and what was missed.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from services.metrics.domain.context import Context
+from services.metrics.domain.count import evaluate_count, evaluate_open_count
+from services.metrics.domain.coverage import evaluate_coverage
+from services.metrics.domain.facts import Facts, KnownEvent
+from services.metrics.domain.kpis import CommitmentKpi, PromiseKpis
+from services.metrics.domain.one_off import evaluate_dated, evaluate_deliverable
+from services.metrics.domain.outcomes import evaluate_outcome
+from services.metrics.domain.recurring import evaluate_recurring
+from shared.promises import (
+    Commitment,
+    CountTarget,
+    CoverageTarget,
+    DatedTarget,
+    DeliverableTarget,
+    OpenCountTarget,
+    Promise,
+    RecurringTarget,
+    SchoolHolidayCalendar,
+    school_holiday_calendars,
+)
+
+Rule = Callable[[Commitment, Any, Context], CommitmentKpi]
+RULES: Mapping[type, Rule] = {
+    CountTarget: evaluate_count,
+    RecurringTarget: evaluate_recurring,
+    CoverageTarget: evaluate_coverage,
+    DatedTarget: evaluate_dated,
+    DeliverableTarget: evaluate_deliverable,
+    OpenCountTarget: evaluate_open_count,
+}
+
+
+def evaluate(
+    promise: Promise,
+    events: Iterable[KnownEvent],
+    at: datetime,
+    *,
+    calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
+    period_of: date | None = None,
+) -> PromiseKpis:
+    """The KPIs of `promise` as of `at` (time zone aware), from the events known.
+
+    `calendars` are the school-holiday calendars by id (the shipped ones by default).
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("the evaluation time must be time zone aware")
+    local = at.astimezone(promise.zone)
+    context = Context(
+        promise=promise,
+        facts=Facts.known_at(events, local, promise.zone),
+        at=local,
+        reference=period_of or local.date(),
+        calendars=school_holiday_calendars() if calendars is None else calendars,
+    )
+    return PromiseKpis(
+        promise=promise.id,
+        at=at,
+        commitments=tuple(RULES[type(c.target)](c, c.target, context) for c in promise.commitments),
+        outcomes=tuple(evaluate_outcome(i, context) for i in promise.outcome_indicators),
+    )

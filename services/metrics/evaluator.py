@@ -1,0 +1,103 @@
+"""Evaluates the KPIs on a timer and whenever new events arrive, and announces what changed.
+
+The announcement is exactly once: what was announced before is read under a row lock, and
+the outbox rows announcing the news are written in the same transaction as the new state.
+Missed slots and passed deadlines need no event to be noticed: the timer's clock does it.
+"""
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+
+import asyncpg
+
+from services.metrics import SCHEMA, repository
+from services.metrics.announcements import record_for
+from services.metrics.domain.changes import Announced, changes
+from services.metrics.domain.engine import evaluate
+from services.metrics.domain.kpis import PromiseKpis
+from services.metrics.event_cache import EventCache
+from shared.messaging.outbox import enqueue
+from shared.promises import Promise, SchoolHolidayCalendar
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class KpiEvaluator:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        promises: Sequence[Promise],
+        calendars: Mapping[str, SchoolHolidayCalendar],
+        cache: EventCache,
+        clock: Clock,
+        output_topic: str,
+        gap_notice_days: int,
+        interval_seconds: float,
+        caught_up: Callable[[], Awaitable[bool]],
+    ) -> None:
+        self._pool = pool
+        self.promises = tuple(promises)
+        self._calendars = calendars
+        self._cache = cache
+        self._clock = clock
+        self._topic = output_topic
+        self._gap_notice_days = gap_notice_days
+        self._interval = interval_seconds
+        self._caught_up = caught_up
+        self._dirty = asyncio.Event()
+        self.latest: dict[str, PromiseKpis] = {}
+
+    def wake(self) -> None:
+        self._dirty.set()
+
+    def evaluate_at(self, promise: Promise, at: datetime) -> PromiseKpis:
+        """KPIs as of any time, from the events known now (the HTTP API's `?at=`)."""
+        return evaluate(promise, self._cache.all(), at, calendars=self._calendars)
+
+    async def run(self) -> None:
+        """Evaluate until cancelled: at once, then when woken, and at least every interval."""
+        timer_tick = True
+        while True:
+            try:
+                await self.evaluate_all(catch_up=timer_tick)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("KPI evaluation postponed: %s", error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._dirty.wait(), self._interval)
+            timer_tick = not self._dirty.is_set()
+            self._dirty.clear()
+
+    async def evaluate_all(self, *, catch_up: bool = True) -> None:
+        at = self._clock()
+        async with self._pool.acquire() as connection:
+            if catch_up:
+                await self._cache.catch_up(connection)
+            if not await self._caught_up():
+                # Behind on the topic, the KPIs are incomplete: show them, announce nothing.
+                for promise in self.promises:
+                    self.latest[promise.id] = self.evaluate_at(promise, at)
+                self._dirty.set()
+                await asyncio.sleep(min(self._interval, 1.0))
+                return
+            for promise in self.promises:
+                async with connection.transaction():
+                    stored = await repository.announced_for_update(connection, promise.id)
+                    previous = Announced.from_json(stored) if stored else Announced()
+                    kpis = evaluate(promise, self._cache.all(), at, calendars=self._calendars)
+                    news, announced = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
+                    records = [
+                        record_for(change, promise, kpis, self._topic, str(uuid.uuid4()), at)
+                        for change in news
+                    ]
+                    await enqueue(connection, SCHEMA, records)
+                    await repository.save_announced(connection, promise.id, announced.to_json(), at)
+                self.latest[promise.id] = kpis
+                if news:
+                    log.info("announced %d KPI changes for %s", len(news), promise.id)
