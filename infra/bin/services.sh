@@ -130,7 +130,7 @@ summary() {
   printf '  %-13s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
   printf '  %-13s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"
   if our_pid simulator >/dev/null; then
-    printf '  %-13s posting Lund events; try: curl http://127.0.0.1:%s/v1/tallies/sno-mote\n' \
+    printf '  %-13s posting Lund events; try: curl http://127.0.0.1:%s/v1/promises/lund-2017/kpis\n' \
       simulator "$LOFTE_METRICS_PORT"
   fi
   printf '  %-13s %s\n' logs "$LOFTE_LOGS_DIR"
