@@ -28,7 +28,7 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for field in ("event_id", "event_source", "topic"):
+        for field in ("event_id", "event_source", "topic", "notification_key", "delivery_id"):
             if hasattr(record, field):
                 entry[field] = getattr(record, field)
         if record.exc_info:

@@ -13,7 +13,7 @@ from shared.messaging.dead_letter import DeadLetters
 
 def subscribe(parts: Wiring, ingest: IngestFromKafka, settings: ActivitiesSettings) -> None:
     broker: KafkaBroker = parts.broker
-    BatchConsumer(
+    consumer = BatchConsumer(
         topic=topics.INGEST.qualified(settings.topic_namespace),
         group_id=settings.consumer_group,
         pool=parts.pool,
@@ -22,4 +22,6 @@ def subscribe(parts: Wiring, ingest: IngestFromKafka, settings: ActivitiesSettin
         dead_letters=DeadLetters(broker, SERVICE),
         metrics=ConsumerMetrics(parts.registry),
         max_records=settings.batch_max_records,
-    ).subscribe(broker)
+    )
+    consumer.subscribe(broker)
+    parts.background.append(consumer.watch_lag)

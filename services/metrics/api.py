@@ -1,6 +1,6 @@
 """HTTP API of the metrics service: the KPIs of a promise as of any time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,6 +15,13 @@ router = APIRouter(prefix="/v1")
 At = Annotated[
     datetime | None,
     Query(description="evaluate as of this time (events at or before it); default: now"),
+]
+PeriodOf = Annotated[
+    date | None,
+    Query(
+        description="a day in the periods to show, e.g. 2017-12-31 for how 2017 ended; "
+        "default: the periods containing `at`"
+    ),
 ]
 
 
@@ -35,9 +42,11 @@ def _when(request: Request, at: datetime | None) -> datetime:
 
 
 @router.get("/promises/{promise_id}/kpis", summary="Every commitment and outcome of a promise")
-async def promise_kpis(request: Request, promise_id: str, at: At = None) -> dict[str, Any]:
+async def promise_kpis(
+    request: Request, promise_id: str, at: At = None, period_of: PeriodOf = None
+) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at))
+    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
     return promise_json(kpis)
 
 
@@ -46,10 +55,10 @@ async def promise_kpis(request: Request, promise_id: str, at: At = None) -> dict
     summary="One commitment or outcome indicator of a promise",
 )
 async def item_kpi(
-    request: Request, promise_id: str, item_id: str, at: At = None
+    request: Request, promise_id: str, item_id: str, at: At = None, period_of: PeriodOf = None
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at))
+    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
     if (commitment := kpis.commitment(item_id)) is not None:
         return commitment_json(commitment)
     if (outcome := kpis.outcome(item_id)) is not None:

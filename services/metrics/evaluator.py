@@ -10,22 +10,29 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import asyncpg
 
 from services.metrics import SCHEMA, repository
 from services.metrics.announcements import record_for
-from services.metrics.domain.changes import Announced, changes
+from services.metrics.domain.changes import (
+    Announced,
+    CommitmentStatusChanged,
+    KpiChange,
+    changes,
+)
 from services.metrics.domain.engine import evaluate
-from services.metrics.domain.kpis import PromiseKpis
+from services.metrics.domain.kpis import PromiseKpis, Status
 from services.metrics.event_cache import EventCache
+from shared.db import Connection
 from shared.messaging.outbox import enqueue
 from shared.promises import Promise, SchoolHolidayCalendar
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+CLOSING_DAYS = 31
 
 
 class KpiEvaluator:
@@ -57,9 +64,14 @@ class KpiEvaluator:
     def wake(self) -> None:
         self._dirty.set()
 
-    def evaluate_at(self, promise: Promise, at: datetime) -> PromiseKpis:
-        """KPIs as of any time, from the events known now (the HTTP API's `?at=`)."""
-        return evaluate(promise, self._cache.all(), at, calendars=self._calendars)
+    def evaluate_at(
+        self, promise: Promise, at: datetime, period_of: date | None = None
+    ) -> PromiseKpis:
+        """KPIs as of any time, from the events known now (the HTTP API's `?at=`), for the
+        periods containing `period_of` (default: those containing `at`)."""
+        return evaluate(
+            promise, self._cache.all(), at, calendars=self._calendars, period_of=period_of
+        )
 
     async def run(self) -> None:
         """Evaluate until cancelled: at once, then when woken, and at least every interval."""
@@ -88,16 +100,57 @@ class KpiEvaluator:
                 return
             for promise in self.promises:
                 async with connection.transaction():
-                    stored = await repository.announced_for_update(connection, promise.id)
-                    previous = Announced.from_json(stored) if stored else Announced()
-                    kpis = evaluate(promise, self._cache.all(), at, calendars=self._calendars)
-                    news, announced = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
-                    records = [
-                        record_for(change, promise, kpis, self._topic, str(uuid.uuid4()), at)
-                        for change in news
-                    ]
-                    await enqueue(connection, SCHEMA, records)
-                    await repository.save_announced(connection, promise.id, announced.to_json(), at)
+                    kpis, news = await self._announce(connection, promise, promise.id, at, None)
+                    closing = closing_day(promise, at)
+                    if closing is not None:
+                        _, verdicts = await self._announce(
+                            connection, promise, f"{promise.id}@{closing.year}", at, closing
+                        )
+                        news += verdicts
                 self.latest[promise.id] = kpis
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
+
+    async def _announce(
+        self,
+        connection: Connection,
+        promise: Promise,
+        ledger: str,
+        at: datetime,
+        closing: date | None,
+    ) -> tuple[PromiseKpis, list[KpiChange]]:
+        """Evaluate, and announce what is new since the ledger's last word, in one go."""
+        stored = await repository.announced_for_update(connection, ledger)
+        previous = Announced.from_json(stored) if stored else Announced()
+        kpis = self.evaluate_at(promise, at, closing)
+        news, announced = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
+        if closing is not None:
+            news = [change for change in news if is_verdict(change)]
+        records = [
+            record_for(change, promise, kpis, self._topic, str(uuid.uuid4()), at) for change in news
+        ]
+        await enqueue(connection, SCHEMA, records)
+        await repository.save_announced(connection, ledger, announced.to_json(), at)
+        return kpis, news
+
+
+def closing_day(promise: Promise, at: datetime) -> date | None:
+    """The last day of the year that ended, while its verdicts are still coming in.
+
+    A year's `missed` and `achieved` are only final once it is over, when the KPIs have
+    moved on to the new year; for a month after New Year (late reports included) the
+    closing year is evaluated too and its final verdicts announced, each once.
+    """
+    today = at.astimezone(promise.zone).date()
+    new_year = date(today.year, 1, 1)
+    last_day = new_year - timedelta(days=1)
+    if (today - new_year).days >= CLOSING_DAYS or last_day < promise.valid_from:
+        return None
+    return last_day
+
+
+def is_verdict(change: KpiChange) -> bool:
+    return isinstance(change, CommitmentStatusChanged) and change.new in (
+        Status.ACHIEVED,
+        Status.MISSED,
+    )

@@ -48,6 +48,11 @@ class KpiCollector(Collector):
             "Share of started coverage cells covered, per organisation.",
             labels=[*COMMITMENT, "organisation"],
         )
+        responsible = GaugeMetricFamily(
+            "lofte_commitment_responsible",
+            "1 for each organisation responsible for a commitment (for dashboards' filters).",
+            labels=[*COMMITMENT, "organisation"],
+        )
         outcome = GaugeMetricFamily(
             "lofte_outcome_value",
             "An outcome indicator's value for the period to date ('total' or per category).",
@@ -77,6 +82,8 @@ class KpiCollector(Collector):
                     status.add_metric([*labels, each.value], 1.0 if kpi.status is each else 0.0)
                 if kpi.kind == "recurring":
                     missed.add_metric(labels, len(kpi.missed_slots))
+                for organisation in kpi.responsible:
+                    responsible.add_metric([*labels, organisation], 1.0)
                 for organisation, ratio in kpi.coverage_by_organisation.items():
                     coverage.add_metric([*labels, organisation], ratio)
             for result in kpis.outcomes:
@@ -94,5 +101,5 @@ class KpiCollector(Collector):
                     )
                 for category, count in result.comparison_by_category.items():
                     comparison.add_metric([kpis.promise, result.id, category], count)
-        yield from (done, target, expected, progress, status, missed, coverage)
+        yield from (done, target, expected, progress, status, missed, coverage, responsible)
         yield from (outcome, comparison, outcome_status)

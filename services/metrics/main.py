@@ -53,7 +53,7 @@ def create_app(
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
         parts.registry.register(KpiCollector(lambda: evaluator.latest))
-        parts.background.append(evaluator.run)
+        parts.background.extend([evaluator.run, consumer.watch_lag])
 
     spec = ServiceSpec(
         name=SERVICE,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import asyncpg
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -126,6 +126,12 @@ class BatchConsumer(Generic[T]):
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
+        # Series exist from the start at zero, so that a first dead letter is an increase
+        # Prometheus can see, and dashboards never show "No data" for a quiet pipeline.
+        for outcome in ("applied", "duplicate", "dead_letter"):
+            self._metrics.records.labels(self.topic, outcome)
+        self._metrics.retries.labels(self.topic)
+        self._metrics.batch_seconds.labels(self.topic)
         subscriber = broker.subscriber(
             self.topic,
             group_id=self.group_id,
@@ -149,7 +155,6 @@ class BatchConsumer(Generic[T]):
                 await message.nack()
                 return
             await message.ack()
-            self._record_lag(message.consumer, message.raw_message)
 
         self._subscriber = subscriber
 
@@ -212,16 +217,31 @@ class BatchConsumer(Generic[T]):
                 self._on_committed()
             return
 
-    def _record_lag(self, consumer: Any, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
-        last: dict[int, int] = {}
-        for record in records:
-            last[record.partition] = max(last.get(record.partition, -1), record.offset)
-        for partition, offset in last.items():
-            highwater = consumer.highwater(TopicPartition(self.topic, partition))
-            if highwater is not None:
-                self._metrics.lag.labels(self.topic, str(partition)).set(
-                    max(highwater - offset - 1, 0)
-                )
+    async def report_lag(self) -> None:
+        """Export the lag of every assigned partition: end offset minus position.
+
+        Run on a timer, not after batches: a stuck consumer processes no batch, and its lag
+        must still be seen to grow.
+        """
+        consumer = getattr(self._subscriber, "consumer", None)
+        if consumer is None:
+            return
+        assigned = list(consumer.assignment())
+        if not assigned:
+            return
+        ends = await consumer.end_offsets(assigned)
+        for partition in assigned:
+            lag = max(ends[partition] - await consumer.position(partition), 0)
+            self._metrics.lag.labels(self.topic, str(partition.partition)).set(lag)
+
+    async def watch_lag(self, every_seconds: float = 5.0) -> None:
+        """Report lag until cancelled; a failed look-up (Kafka away) just waits for the next."""
+        while True:
+            try:
+                await self.report_lag()
+            except Exception as error:
+                log.debug("lag of %s not known now: %s", self.topic, error)
+            await asyncio.sleep(every_seconds)
 
     async def _park(self, record: "ConsumerRecord[bytes, bytes]", reason: str) -> None:
         log.warning(

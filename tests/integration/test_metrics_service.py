@@ -78,8 +78,13 @@ def sno_meeting(day: int) -> dict[str, Any]:
     return activity_completed("sno-mote", time=datetime(2017, 3, day, 9, tzinfo=LUND))
 
 
-async def kpi(client: httpx.AsyncClient, item: str, at: str = "2017-03-31T12:00:00+02:00") -> Any:
-    response = await client.get(f"/v1/promises/lund-2017/kpis/{item}", params={"at": at})
+async def kpi(
+    client: httpx.AsyncClient,
+    item: str,
+    at: str = "2017-03-31T12:00:00+02:00",
+    **params: str,
+) -> Any:
+    response = await client.get(f"/v1/promises/lund-2017/kpis/{item}", params={"at": at, **params})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -285,3 +290,40 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_next_event_counts(
     assert "value: is not valid JSON" in reasons["p-1"]
     assert "unknown event type 'activity.finished'" in reasons[unknown["id"]]
     assert {header(r, "dlq_service") for r in parked} == {"metrics"}
+
+
+async def test_after_new_year_the_closing_year_s_verdicts_are_announced_once(
+    kafka_bootstrap: str, database_url: str, namespace: str
+) -> None:
+    one_operation = activity_completed(
+        "volontarinsatser", organisations=("polisen",), time=datetime(2017, 6, 3, 20, tzinfo=LUND)
+    )
+    await produce(kafka_bootstrap, namespace, [one_operation])
+    clock = Clock(datetime(2018, 1, 3, 9, tzinfo=LUND))
+
+    async with metrics_service(kafka_bootstrap, database_url, namespace, clock) as client:
+        how_2017_ended = await eventually(
+            lambda: kpi(
+                client, "volontarinsatser", "2018-01-03T09:00:00+01:00", period_of="2017-12-31"
+            ),
+            lambda k: k["done"] == 1,
+        )
+        verdicts = await eventually(
+            lambda: announced(kafka_bootstrap, namespace, "commitment.status-changed"),
+            lambda found: any(is_2017_verdict(f, "volontarinsatser") for f in found),
+        )
+        clock.now = datetime(2018, 1, 3, 10, tzinfo=LUND)
+        await client.get("/ready")  # the evaluator runs again meanwhile
+
+    assert (how_2017_ended["done"], how_2017_ended["status"]) == (1, "missed")
+    volunteer_verdicts = [v for v in verdicts if is_2017_verdict(v, "volontarinsatser")]
+    assert len(volunteer_verdicts) == 1
+    assert volunteer_verdicts[0]["new_status"] == "missed"
+
+
+def is_2017_verdict(announcement: dict[str, Any], commitment: str) -> bool:
+    return bool(
+        announcement["commitment"] == commitment
+        and announcement["period"]["start"] == "2017-03-01"
+        and announcement["new_status"] in ("missed", "achieved")
+    )

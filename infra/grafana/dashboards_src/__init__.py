@@ -1,0 +1,1 @@
+"""Löfte's Grafana dashboards as code, rendered by infra/grafana/generate.py."""
