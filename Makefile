@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv up down reset status test lint typecheck pytest format lock
+.PHONY: help venv up down reset status test lint typecheck pytest format lock dashboards
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ pytest: venv ## The test suite alone (needs KAFKA_BOOTSTRAP_SERVERS and DATABASE
 format: venv ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+dashboards: venv ## Regenerate the Grafana dashboards and infra/prometheus/rules/responsibilities.yml
+	$(BIN)/python infra/grafana/generate.py
 
 lock: ## Re-pin requirements/*.txt from requirements/*.in
 	rm -rf .lock-venv
