@@ -1,7 +1,11 @@
 """Run the partner simulator against the activities service's ingest API.
 
-python -m simulator --url http://127.0.0.1:8001 --speed 52560   # a year in ten minutes
-python -m simulator --backfill                                 # from the start to now
+By default it plays this year at a year in ten minutes (catching up with today, then going on
+in real time), after sending last year at once as the history the outcomes compare with:
+
+    python -m simulator --keys .run/data/simulator-keys
+    python -m simulator --keys KEYS --start 2017-03-01 --history-days 0   # Lund's first year
+    python -m simulator --keys KEYS --backfill                            # all at once, then stop
 """
 
 import argparse
@@ -9,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -31,8 +35,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--start",
         type=datetime.fromisoformat,
-        default=datetime(2017, 3, 1, tzinfo=LUND),
-        help="simulated start time (ISO 8601); default: the Lund promise's start",
+        default=datetime(datetime.now(LUND).year, 1, 1, tzinfo=LUND),
+        help="simulated start time (ISO 8601); default: 1 January this year",
+    )
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=365,
+        help="days before the start sent at once first (default 365: last year, which "
+        "outcomes are compared with)",
     )
     parser.add_argument(
         "--speed",
@@ -57,6 +68,11 @@ async def run(args: argparse.Namespace) -> None:
     start = args.start if args.start.tzinfo else args.start.replace(tzinfo=LUND)
     async with httpx.AsyncClient(base_url=args.url, timeout=10) as client:
         sender = Sender(client, read_keys(args.keys))
+        if args.history_days > 0:
+            await sender.send(
+                events_between(start - timedelta(days=args.history_days), start, args.seed)
+            )
+            log.info("history sent: %s", sender.summary())
         if args.backfill:
             await sender.send(events_between(start, datetime.now(UTC), args.seed))
             log.info("backfill done: %s", sender.summary())

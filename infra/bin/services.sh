@@ -58,7 +58,7 @@ start_one() {
     start_daemon "$logfile" env PYTHONUNBUFFERED=1 "$PYTHON" -m simulator \
       --url "http://127.0.0.1:$LOFTE_ACTIVITIES_PORT" --keys "$SIMULATOR_KEYS"
     write_pid "$name" "$DAEMON_PID"
-    log "simulator started (pid $DAEMON_PID): a year of Lund events every ten minutes"
+    log "simulator started (pid $DAEMON_PID): last year at once, then this year at a year in ten minutes"
     return 0
   fi
   port=$(port_of "$name")
