@@ -1,17 +1,156 @@
-"""HTTP API of the notifications service."""
+"""HTTP API of the notifications service: notifications, answers, the delivery log.
 
-from typing import Annotated, Any
+Keys hold slashes (`<event id>/<organisation>`, `digest/polisen/2017-W12`), so they are
+written into paths as they are.
+"""
 
-from fastapi import APIRouter, Query, Request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from services.notifications import repository
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.notifications import queries, repository
+from services.notifications.ack_links import AckLinks, InvalidToken
+from services.notifications.domain import RoutingConfig
+from services.notifications.repository import State
+from shared.http.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
+Limit = Annotated[int, Query(ge=1, le=1000)]
+# PostgreSQL text cannot hold NUL; refused as input rather than failing in the database.
+NO_NUL = r"^[^\x00]*$"
+Filter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+Key = Annotated[str, Path(max_length=500, pattern=NO_NUL)]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiParts:
+    """What the routes need besides the pool, set by the composition root."""
+
+    config: RoutingConfig
+    clock: Callable[[], datetime]
+    links: AckLinks
+    wake_dispatcher: Callable[[], None]
+
+
+def parts(request: Request) -> ApiParts:
+    found: ApiParts = request.app.state.notifications
+    return found
+
+
+class AcknowledgeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: Annotated[
+        str, Field(min_length=1, max_length=200, pattern=NO_NUL, description="who answers")
+    ]
 
 
 @router.get("/kpi-events", summary="The latest KPI events received from the metrics service")
-async def list_kpi_events(
-    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[dict[str, Any]]:
+async def list_kpi_events(request: Request, limit: Limit = 100) -> list[dict[str, Any]]:
     async with request.app.state.pool.acquire() as connection:
         return await repository.latest_received(connection, limit)
+
+
+@router.get("/notifications", summary="Notifications, newest first")
+async def list_notifications(
+    request: Request,
+    organisation: Filter = None,
+    commitment: Filter = None,
+    state: State | None = None,
+    kind: Filter = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
+    async with request.app.state.pool.acquire() as connection:
+        return await queries.notifications(
+            connection,
+            organisation=organisation,
+            commitment=commitment,
+            state=state,
+            kind=kind,
+            limit=limit,
+        )
+
+
+@router.get("/notifications/{key:path}", summary="One notification and its deliveries")
+async def get_notification(request: Request, key: Key) -> dict[str, Any]:
+    async with request.app.state.pool.acquire() as connection:
+        found = await queries.notification(connection, key)
+    if found is None:
+        raise ProblemError(404, f"no notification {key!r}")
+    return found
+
+
+@router.post(
+    "/notifications/{key:path}/ack",
+    summary="Acknowledge a notification: it is neither repeated nor escalated any more",
+)
+async def acknowledge(request: Request, key: Key, body: AcknowledgeRequest) -> dict[str, Any]:
+    api = parts(request)
+    async with request.app.state.pool.acquire() as connection:
+        async with connection.transaction():
+            known = await repository.acknowledge(connection, key, body.by, "api", api.clock())
+        if not known:
+            raise ProblemError(404, f"no notification {key!r}")
+        found = await queries.notification(connection, key)
+    api.wake_dispatcher()
+    return found or {}
+
+
+@router.get(
+    "/ack",
+    summary="Acknowledge by the signed link in a message",
+    response_class=HTMLResponse,
+    responses={400: {"description": "the link is not valid, or has expired"}},
+)
+async def acknowledge_by_link(
+    request: Request, token: Annotated[str, Query(max_length=8000)]
+) -> HTMLResponse:
+    api = parts(request)
+    now = api.clock()
+    try:
+        target = api.links.verify(token, now)
+    except InvalidToken as error:
+        raise ProblemError(400, f"this acknowledge link cannot be used: {error}") from None
+    async with request.app.state.pool.acquire() as connection, connection.transaction():
+        keys = (
+            [target.ref]
+            if target.kind == "notification"
+            else await repository.delivered_keys(connection, target.ref)
+        )
+        for key in keys:
+            await repository.acknowledge(connection, key, "acknowledge link", "link", now)
+    api.wake_dispatcher()
+    return HTMLResponse(_THANKS)
+
+
+@router.get("/deliveries", summary="The delivery log, newest first")
+async def list_deliveries(
+    request: Request,
+    status: Literal["queued", "sending", "retrying", "delivered", "failed"] | None = None,
+    organisation: Filter = None,
+    notification: Filter = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
+    async with request.app.state.pool.acquire() as connection:
+        return await queries.deliveries(
+            connection,
+            notification_key=notification,
+            status=status,
+            organisation=organisation,
+            limit=limit,
+        )
+
+
+_THANKS = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Kvitterat</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;max-width:40em;margin:3em auto;">
+<h1>Tack, kvitterat</h1>
+<p>Notisen är kvitterad och skickas inte igen. / The notification is acknowledged and will
+not be repeated.</p>
+</body></html>
+"""

@@ -1,30 +1,29 @@
-"""The notifications service's Kafka subscriptions."""
-
-import asyncpg
-from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry
+"""The notifications service's Kafka subscription: the KPI events, in batches."""
 
 from services.notifications import SERVICE
-from services.notifications.handlers import decode, receive_kpi_events
+from services.notifications.domain import KpiEvent
+from services.notifications.handlers import ReceiveKpiEvents, decode
 from services.notifications.settings import NotificationsSettings
+from shared.app import Wiring
 from shared.contracts import topics
 from shared.messaging.consumer import BatchConsumer, ConsumerMetrics
 from shared.messaging.dead_letter import DeadLetters
 
 
 def subscribe(
-    broker: KafkaBroker,
-    pool: asyncpg.Pool,
-    settings: NotificationsSettings,
-    registry: CollectorRegistry,
-) -> None:
-    BatchConsumer(
+    parts: Wiring, apply: ReceiveKpiEvents, settings: NotificationsSettings
+) -> BatchConsumer[KpiEvent]:
+    consumer = BatchConsumer(
         topic=topics.METRICS.qualified(settings.topic_namespace),
         group_id=settings.consumer_group,
-        pool=pool,
+        pool=parts.pool,
         decode=decode,
-        apply=receive_kpi_events,
-        dead_letters=DeadLetters(broker, SERVICE),
-        metrics=ConsumerMetrics(registry),
+        apply=apply,
+        dead_letters=DeadLetters(parts.broker, SERVICE),
+        metrics=ConsumerMetrics(parts.registry),
         max_records=settings.batch_max_records,
-    ).subscribe(broker)
+        on_committed=apply.committed,
+    )
+    consumer.subscribe(parts.broker)
+    parts.background.append(consumer.watch_lag)
+    return consumer

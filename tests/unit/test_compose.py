@@ -503,7 +503,7 @@ def test_service_finds_kafka_and_postgres_by_their_compose_names(
 
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_service_logs_in_with_the_password_postgres_was_given(
-    name: str, monkeypatch: pytest.MonkeyPatch
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     shell = {"POSTGRES_PASSWORD": "not-the-default", "LOFTE_ENV": "production"}
     compose = load_compose(shell)
@@ -511,6 +511,12 @@ def test_service_logs_in_with_the_password_postgres_was_given(
     environment = environment_of(service(compose, name))
     for variable, value in environment.items():
         monkeypatch.setenv(variable, value)
+    if name == "notifications":
+        # Production also refuses its development ack secret and the example routing file.
+        routing = tmp_path / "routing.yaml"
+        routing.write_text("contact_points: {a: {email: [a@lund.se]}}\nroute: {receiver: a}\n")
+        monkeypatch.setenv("ACK_SECRET", "x" * 40)
+        monkeypatch.setenv("ROUTING_FILE", str(routing))
 
     settings = SETTINGS[name]()  # production refuses a database URL without a password
 

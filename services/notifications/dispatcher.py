@@ -1,0 +1,134 @@
+"""The dispatcher: runs the planner at once, whenever new notifications or answers arrive,
+and at the plan's `next_wakeup` (but at least every `max_interval`).
+
+Each round is ONE transaction that locks the planner's state, plans at the clock's now,
+writes a delivery-log row for every message and channel target, records the deliveries and
+drops in the state and saves it. So a planned delivery is logged exactly once: a round
+that fails leaves neither the rows nor the state change, and the next round plans anew.
+Sending is the sender's business; it is woken once the round has committed.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from services.notifications import delivery_log, repository, state_store
+from services.notifications.domain import (
+    Notification,
+    RoutingConfig,
+    Suppressed,
+    drop,
+    plan,
+    record_delivery,
+)
+from services.notifications.telemetry import SUPPRESSION_REASONS, NotificationMetrics
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+# Never spin: even a wake-up due right now waits this long after a round.
+_SHORTEST_PAUSE = 0.01
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        config: RoutingConfig,
+        clock: Clock,
+        metrics: NotificationMetrics,
+        retention: timedelta,
+        max_interval: float,
+        wake_sender: Callable[[], None],
+    ) -> None:
+        self._pool = pool
+        self._config = config
+        self._clock = clock
+        self._metrics = metrics
+        self._retention = retention
+        self._max_interval = max_interval
+        self._wake_sender = wake_sender
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def admitted(self, notifications: Sequence[Notification]) -> None:
+        """New notifications committed: count them and plan at once."""
+        for notification in notifications:
+            self._metrics.created.labels(notification.organisation, notification.kind).inc()
+            log.info(
+                "%s notification for %s",
+                notification.kind,
+                notification.organisation,
+                extra={"notification_key": notification.key},
+            )
+        self.wake()
+
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            wakeup: datetime | None = None
+            try:
+                wakeup = await self.round()
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("planning postponed: %s", error)
+            except Exception:
+                # A bug must not end planning for good: say so loudly and try again.
+                log.exception("planning failed")
+            await self._pause(wakeup)
+
+    async def _pause(self, wakeup: datetime | None) -> None:
+        delay = self._max_interval
+        if wakeup is not None:
+            delay = min(delay, (wakeup - self._clock()).total_seconds())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), max(delay, _SHORTEST_PAUSE))
+
+    async def round(self) -> datetime | None:
+        """Plan once; return when the plan wants to be asked again."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            now = self._clock()
+            stored = await state_store.lock_state(connection)
+            state = await state_store.with_answers(connection, stored, now)
+            result = plan(state, self._config, now)
+            rows = [
+                row
+                for delivery in result.deliveries
+                for row in delivery_log.planned_rows(delivery, self._config, now)
+            ]
+            await delivery_log.insert(connection, rows)
+            for delivery in result.deliveries:
+                state = record_delivery(state, delivery, now)
+            state = drop(state, result.suppressed)
+            state = await state_store.pruned(connection, state, now, self._retention)
+            await state_store.save_state(connection, state, now)
+            held = await repository.mark_suppressed(connection, _reasons(result.suppressed), now)
+        for key, organisation, reason in held:
+            self._metrics.suppressed.labels(reason, organisation).inc()
+            log.info("held back: %s", reason, extra={"notification_key": key})
+        for row in rows:
+            log.info(
+                "%s delivery to %s by %s planned",
+                row.reason,
+                row.receiver,
+                row.channel,
+                extra={"notification_key": ",".join(row.keys), "delivery_id": str(row.id)},
+            )
+        if rows:
+            self._wake_sender()
+        return result.next_wakeup
+
+
+def _reasons(suppressed: Iterable[Suppressed]) -> dict[str, str]:
+    """Why each notification was held back, where staff should see it (first reason wins)."""
+    reasons: dict[str, str] = {}
+    for entry in suppressed:
+        if entry.reason in SUPPRESSION_REASONS:
+            reasons.setdefault(entry.notification.key, entry.reason)
+    return reasons

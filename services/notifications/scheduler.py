@@ -1,0 +1,132 @@
+"""The scheduler: every round, the reminders and the weekly digests due by the clock become
+notifications, through the same routing and planner as the KPI events.
+
+Each is offered every round until it is recorded; its key makes it once. A digest is built
+from the metrics service's HTTP API as of Monday's digest moment; while that API does not
+answer, the digest waits for the next round (within the catch-up time).
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from prometheus_client import Counter
+
+from services.notifications import repository
+from services.notifications.digest import digest_facts
+from services.notifications.domain import Notification, RoutingConfig
+from services.notifications.handlers import Admitted, admit
+from services.notifications.schedule import (
+    digest_key,
+    digest_notification,
+    digest_promises,
+    digest_week,
+    due_reminders,
+)
+from shared.db import Connection
+from shared.promises import Promise, SchoolHolidayCalendar
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        config: RoutingConfig,
+        promises: Sequence[Promise],
+        calendars: Mapping[str, SchoolHolidayCalendar],
+        clock: Clock,
+        metrics_url: str,
+        reminder_days: int,
+        digest_time: time,
+        digest_catch_up: timedelta,
+        interval_seconds: float,
+        admitted: Admitted,
+        rounds: Counter,
+    ) -> None:
+        self._pool = pool
+        self._config = config
+        self._promises = tuple(promises)
+        self._calendars = calendars
+        self._clock = clock
+        self._metrics_url = metrics_url
+        self._reminder_days = reminder_days
+        self._digest_time = digest_time
+        self._digest_catch_up = digest_catch_up
+        self._interval = interval_seconds
+        self._admitted = admitted
+        self._rounds = rounds
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(base_url=self._metrics_url, timeout=10) as metrics:
+            while True:
+                try:
+                    await self.round(metrics)
+                    self._rounds.inc()
+                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
+                    log.warning("scheduled notifications postponed: %s", e)
+                except Exception:
+                    log.exception("scheduled notifications failed")
+                await asyncio.sleep(self._interval)
+
+    async def round(self, metrics: httpx.AsyncClient) -> list[Notification]:
+        now = self._clock()
+        offered = due_reminders(self._promises, now, self._reminder_days)
+        week = digest_week(now, self._digest_time, self._digest_catch_up)
+        async with self._pool.acquire() as connection:
+            if week is not None:
+                offered += await self._digests(connection, metrics, *week)
+            known = await repository.existing_keys(connection, (n.key for n in offered))
+            wanted = [n for n in offered if n.key not in known]
+            if not wanted:
+                return []
+            async with connection.transaction():
+                new = await admit(connection, self._config, wanted, now)
+        if new:
+            self._admitted(new)
+        return new
+
+    async def _digests(
+        self,
+        connection: Connection,
+        metrics: httpx.AsyncClient,
+        monday: date,
+        due: datetime,
+    ) -> list[Notification]:
+        chosen = digest_promises(self._promises, monday)
+        keys = {organisation: digest_key(organisation, monday) for organisation in chosen}
+        made = await repository.existing_keys(connection, keys.values())
+        missing = {org: promise for org, promise in chosen.items() if keys[org] not in made}
+        kpis: dict[str, Mapping[str, Any]] = {}
+        digests: list[Notification] = []
+        for organisation, promise in missing.items():
+            if promise.id not in kpis:
+                fetched = await self._kpis(metrics, promise, due)
+                if fetched is None:
+                    continue
+                kpis[promise.id] = fetched
+            facts = digest_facts(promise, kpis[promise.id], organisation, monday, self._calendars)
+            digests.append(digest_notification(promise, organisation, monday, due, facts))
+        return digests
+
+    async def _kpis(
+        self, metrics: httpx.AsyncClient, promise: Promise, due: datetime
+    ) -> Mapping[str, Any] | None:
+        try:
+            response = await metrics.get(
+                f"/v1/promises/{promise.id}/kpis", params={"at": due.isoformat()}
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            log.warning("weekly digest of %s waits for the metrics service: %s", promise.id, error)
+            return None
+        document: Mapping[str, Any] = response.json()
+        return document

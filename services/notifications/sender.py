@@ -1,0 +1,224 @@
+"""The sender works the delivery log: every due row is attempted, and its outcome recorded.
+
+- A row is marked `sending` and that is committed BEFORE the attempt; the attempt runs in a
+  task of its own with a timeout, so a slow or failing channel never holds up the others.
+- delivered: done. Temporary failure (SMTP 4xx, HTTP 5xx, 408, 429, timeouts, refused
+  connections): again at `next_attempt` (exponential backoff with full jitter, honouring a
+  Retry-After) until the give-up time, then failed. Permanent failure (SMTP 5xx, HTTP 4xx):
+  failed at once, never retried.
+- One sender is active per database (a session advisory lock, as the outbox relay's). When
+  it takes over, rows still `sending` were cut off mid-attempt by a sender that stopped:
+  they are attempted again with the same id (see `courier`).
+
+The guarantee: every planned message reaches each target AT LEAST once unless it is given up
+(and then it is recorded as failed, with a metric); a receiver that drops repeats of a
+`webhook-id` or Message-ID it has seen gets it EXACTLY once.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from services.notifications import delivery_log, repository
+from services.notifications.channels import DeliveryResult, next_attempt
+from services.notifications.courier import Courier
+from services.notifications.delivery_log import LoggedDelivery
+from services.notifications.telemetry import NotificationMetrics
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+_RECORD_RETRY_LIMIT = 10.0
+_SHORTEST_PAUSE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    base: timedelta
+    max_delay: timedelta
+    give_up_after: timedelta
+
+
+class Sender:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        dsn: str,
+        schema: str,
+        courier: Courier,
+        clock: Clock,
+        metrics: NotificationMetrics,
+        retry: RetryPolicy,
+        concurrency: int,
+        poll_seconds: float,
+        send_timeout: float,
+    ) -> None:
+        self._pool = pool
+        self._dsn = dsn
+        self._schema = schema
+        self._courier = courier
+        self._clock = clock
+        self._metrics = metrics
+        self._retry = retry
+        self._concurrency = concurrency
+        self._poll_seconds = poll_seconds
+        self._send_timeout = send_timeout
+        self._rng = random.SystemRandom()
+        self._wake = asyncio.Event()
+        self._busy: dict[uuid.UUID, asyncio.Task[None]] = {}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send until cancelled, surviving database outages; cancelled attempts stay
+        `sending`, for whoever sends next."""
+        delay = 0.2
+        while True:
+            try:
+                await self._run_as_leader()
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("sender paused (%s); retry in %.1fs", error, delay)
+            except Exception:
+                log.exception("sender failed; retry in %.1fs", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    async def _run_as_leader(self) -> None:
+        leader = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
+        try:
+            await leader.execute("SELECT pg_advisory_lock(hashtext($1))", f"sender:{self._schema}")
+            async with self._courier.connected():
+                try:
+                    async with self._pool.acquire() as connection:
+                        resumed = await delivery_log.resume_cut_off(connection, self._clock())
+                    for delivery_id in resumed:
+                        log.info("sending again, same id", extra={"delivery_id": str(delivery_id)})
+                    while True:
+                        self._wake.clear()
+                        # A lost lock connection means another sender may take over: stop.
+                        await leader.fetchval("SELECT 1", timeout=5)
+                        pause = await self._start_due()
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._wake.wait(), pause)
+                finally:
+                    await self._abandon_attempts()
+        finally:
+            with contextlib.suppress(Exception):
+                await leader.close(timeout=2)
+
+    async def _abandon_attempts(self) -> None:
+        tasks = list(self._busy.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._busy.clear()
+
+    async def _start_due(self) -> float:
+        """Start what is due; return how long to wait for the next (unless woken first)."""
+        free = self._concurrency - len(self._busy)
+        now = self._clock()
+        async with self._pool.acquire() as connection:
+            claimed = await delivery_log.claim_due(connection, now, free, list(self._busy))
+            due = await delivery_log.next_due(connection)
+        for delivery in claimed:
+            task = asyncio.create_task(self._deliver(delivery))
+            self._busy[delivery.id] = task
+            task.add_done_callback(self._finished)
+        if due is None or len(self._busy) >= self._concurrency:
+            return self._poll_seconds
+        return min(self._poll_seconds, max((due - now).total_seconds(), _SHORTEST_PAUSE))
+
+    def _finished(self, task: "asyncio.Task[None]") -> None:
+        for delivery_id, running in list(self._busy.items()):
+            if running is task:
+                del self._busy[delivery_id]
+        self.wake()
+
+    async def _deliver(self, delivery: LoggedDelivery) -> None:
+        extra = {"notification_key": ",".join(delivery.keys), "delivery_id": str(delivery.id)}
+        log.info("attempt %d by %s", delivery.attempts, delivery.channel, extra=extra)
+        try:
+            result = await asyncio.wait_for(self._courier.attempt(delivery), self._send_timeout)
+        except TimeoutError:
+            result = DeliveryResult("temporary", f"no answer within {self._send_timeout:g}s")
+        except Exception as error:
+            log.exception("attempt failed unexpectedly", extra=extra)
+            result = DeliveryResult("permanent", f"could not be sent: {type(error).__name__}")
+        delay = 0.2
+        while True:
+            try:
+                await self._record(delivery, result)
+                return
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("outcome not recorded yet (%s)", error, extra=extra)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _RECORD_RETRY_LIMIT)
+
+    async def _record(self, delivery: LoggedDelivery, result: DeliveryResult) -> None:
+        now = self._clock()
+        retry_at = self._retry_at(delivery, result, now) if result.retryable else None
+        created: dict[str, datetime] = {}
+        async with self._pool.acquire() as connection, connection.transaction():
+            if result.delivered:
+                await delivery_log.finish(
+                    connection, delivery.id, "delivered", now, result.code, result.detail
+                )
+                await repository.mark_sent(connection, delivery.keys, now)
+                if delivery.reason != "escalation":
+                    created = await repository.created_times(connection, delivery.new_keys)
+            elif retry_at is not None:
+                await delivery_log.retry_at(
+                    connection, delivery.id, retry_at, result.code, result.detail
+                )
+            else:
+                await delivery_log.finish(
+                    connection, delivery.id, "failed", now, result.code, result.detail
+                )
+                await repository.mark_failed(connection, delivery.keys, result.detail, now)
+        self._count(delivery, result, retry_at, created, now)
+
+    def _retry_at(
+        self, delivery: LoggedDelivery, result: DeliveryResult, now: datetime
+    ) -> datetime | None:
+        return next_attempt(
+            delivery.attempts,
+            delivery.first_attempt_at or now,
+            now,
+            base=self._retry.base,
+            max_delay=self._retry.max_delay,
+            give_up_after=self._retry.give_up_after,
+            rng=self._rng,
+            not_before=now + result.retry_after if result.retry_after else None,
+        )
+
+    def _count(
+        self,
+        delivery: LoggedDelivery,
+        result: DeliveryResult,
+        retry_at: datetime | None,
+        created: dict[str, datetime],
+        now: datetime,
+    ) -> None:
+        channel, organisation = delivery.channel, delivery.organisation
+        extra = {"notification_key": ",".join(delivery.keys), "delivery_id": str(delivery.id)}
+        if result.delivered:
+            self._metrics.sent.labels(channel, organisation).inc()
+            for at in created.values():
+                self._metrics.latency.labels(channel).observe(max((now - at).total_seconds(), 0))
+            log.info("delivered by %s", channel, extra=extra)
+        elif retry_at is not None:
+            self._metrics.retried.labels(channel, organisation).inc()
+            log.info("temporary failure (%s); next attempt at %s", result.detail,
+                     retry_at.isoformat(), extra=extra)  # fmt: skip
+        else:
+            self._metrics.failed.labels(channel, organisation).inc()
+            log.warning("failed for good: %s", result.detail, extra=extra)

@@ -1,0 +1,71 @@
+"""Silences in PostgreSQL: created with an author and a reason, listed, expired early.
+
+An expired silence keeps its row (who silenced what, and why, stays on record); from its
+`expired_at` on it holds nothing back.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from services.notifications.domain import Silence
+from shared.db import Connection
+
+
+async def create(connection: Connection, silence: Silence, now: datetime) -> None:
+    await connection.execute(
+        "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        silence.id,
+        [str(matcher) for matcher in silence.matchers],
+        silence.starts_at,
+        silence.ends_at,
+        silence.created_by,
+        silence.comment,
+        now,
+    )
+
+
+async def expire(connection: Connection, silence_id: str, now: datetime) -> dict[str, Any] | None:
+    """End the silence at `now` (if it has not ended already); None when there is none."""
+    await connection.execute(
+        "UPDATE silences SET expired_at = $2 WHERE id = $1 AND expired_at IS NULL AND ends_at > $2",
+        silence_id,
+        now,
+    )
+    return await one(connection, silence_id, now)
+
+
+async def one(connection: Connection, silence_id: str, now: datetime) -> dict[str, Any] | None:
+    row = await connection.fetchrow("SELECT * FROM silences WHERE id = $1", silence_id)
+    return None if row is None else _shown(row, now)
+
+
+async def listed(connection: Connection, now: datetime, *, expired: bool) -> list[dict[str, Any]]:
+    rows = await connection.fetch(
+        """
+        SELECT * FROM silences
+         WHERE $2 OR LEAST(ends_at, COALESCE(expired_at, ends_at)) > $1
+         ORDER BY starts_at DESC, id
+        """,
+        now,
+        expired,
+    )
+    return [_shown(row, now) for row in rows]
+
+
+def _shown(row: Any, now: datetime) -> dict[str, Any]:
+    expired_at = row["expired_at"]
+    ends_at = min(row["ends_at"], expired_at) if expired_at is not None else row["ends_at"]
+    starts_at = row["starts_at"]
+    status = "expired" if ends_at <= now else "active" if starts_at <= now else "pending"
+    return {
+        "id": row["id"],
+        "matchers": list(row["matchers"]),
+        "starts_at": starts_at.isoformat(),
+        "ends_at": ends_at.isoformat(),
+        "created_by": row["created_by"],
+        "comment": row["comment"],
+        "created_at": row["created_at"].isoformat(),
+        "expired_at": None if expired_at is None else expired_at.isoformat(),
+        "status": status,
+    }

@@ -1,0 +1,141 @@
+"""The planner's state in PostgreSQL: one jsonb row, locked for the length of a transaction.
+
+Silences and acknowledgements live in tables of their own (the API writes them without
+taking the planner's lock); each planning round loads what bears on it: the silences not
+yet over, and the acknowledgements of the notifications the state still holds.
+
+What would otherwise grow for ever is pruned on every round: groups idle for the retention
+time, escalations long done, and the keys of old notifications a group remembers as sent.
+The consumer's dedup records (received_events) and the notifications' primary key already
+keep a redelivered event from being received twice, so forgetting those keys loses nothing.
+"""
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from services.notifications.domain import (
+    Acknowledgement,
+    DispatchState,
+    GroupState,
+    Silence,
+    acknowledge,
+)
+from services.notifications.state_json import dump_state, load_state
+from shared.db import Connection
+
+
+async def lock_state(connection: Connection) -> DispatchState:
+    """The stored state, locked until the caller's transaction ends."""
+    document = await connection.fetchval("SELECT state FROM dispatch_state FOR UPDATE")
+    return load_state(json.loads(document))
+
+
+async def save_state(connection: Connection, state: DispatchState, at: datetime) -> None:
+    # Silences and acknowledgements are loaded afresh each round; storing them here would
+    # keep a second, stale copy.
+    core = replace(state, silences=(), acknowledgements=())
+    await connection.execute(
+        "UPDATE dispatch_state SET state = $1::jsonb, updated_at = $2",
+        json.dumps(dump_state(core), ensure_ascii=False),
+        at,
+    )
+
+
+async def with_answers(
+    connection: Connection, state: DispatchState, now: datetime
+) -> DispatchState:
+    """`state` with the silences in force or to come, and the acknowledgements it needs."""
+    silences = await active_silences(connection, now)
+    keys = _held_keys(state)
+    rows = await connection.fetch(
+        "SELECT notification_key, acknowledged_by, acknowledged_at FROM acknowledgements"
+        " WHERE notification_key = ANY($1::text[])",
+        sorted(keys),
+    )
+    answered = replace(state, silences=tuple(silences), acknowledgements=())
+    for row in rows:
+        answered = acknowledge(
+            answered,
+            Acknowledgement(
+                row["notification_key"], row["acknowledged_by"], row["acknowledged_at"]
+            ),
+        )
+    return answered
+
+
+async def active_silences(connection: Connection, now: datetime) -> list[Silence]:
+    """Silences that hold, or will hold, anything after `now`; an expired one ends early."""
+    rows = await connection.fetch(
+        """
+        SELECT id, matchers, starts_at, created_by, comment,
+               LEAST(ends_at, COALESCE(expired_at, ends_at)) AS ends_at
+          FROM silences
+         WHERE LEAST(ends_at, COALESCE(expired_at, ends_at)) > GREATEST(starts_at, $1)
+         ORDER BY id
+        """,
+        now,
+    )
+    return [
+        Silence(
+            id=row["id"],
+            matchers=row["matchers"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            created_by=row["created_by"],
+            comment=row["comment"],
+        )
+        for row in rows
+    ]
+
+
+def _held_keys(state: DispatchState) -> set[str]:
+    keys = {item.notification.key for item in state.pending}
+    keys |= {n.key for group in state.groups for n in group.open}
+    keys |= {record.notification.key for record in state.critical}
+    return keys
+
+
+async def pruned(
+    connection: Connection, state: DispatchState, now: datetime, retention: timedelta
+) -> DispatchState:
+    cutoff = now - retention
+    pending_groups = {item.group_key for item in state.pending}
+    groups = [
+        group
+        for group in state.groups
+        if group.open or group.group_key in pending_groups or group.last_sent >= cutoff
+    ]
+    remembered = sorted({key for group in groups for key in group.sent_keys})
+    old = {
+        row["key"]
+        for row in await connection.fetch(
+            "SELECT key FROM notifications WHERE key = ANY($1::text[]) AND created_at < $2",
+            remembered,
+            cutoff,
+        )
+    }
+    if old:
+        groups = [
+            replace(
+                group,
+                sent_keys=frozenset(
+                    key for key in group.sent_keys if key not in old or _is_open(group, key)
+                ),
+            )
+            for group in groups
+        ]
+    # An escalation record of a notification still open stays: were it forgotten, the next
+    # repeat would record it anew and escalate it a second time.
+    still_open = {n.key for group in groups for n in group.open}
+    critical = tuple(
+        record
+        for record in state.critical
+        if record.notification.key in still_open
+        or (record.escalated_at or record.first_sent) >= cutoff
+    )
+    return replace(state, groups=tuple(groups), critical=critical)
+
+
+def _is_open(group: GroupState, key: str) -> bool:
+    return any(n.key == key for n in group.open)

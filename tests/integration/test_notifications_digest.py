@@ -1,0 +1,142 @@
+"""The Monday lägesbild and the reminders, made by the notifications service from the real
+metrics service's HTTP API (run in-process on loopback, fed by activity events)."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import uvicorn
+from pydantic import PostgresDsn
+
+from services.metrics.main import create_app as create_metrics_app
+from services.metrics.settings import MetricsSettings
+from tests.factories import activity_completed
+from tests.integration.test_metrics_service import produce
+from tests.notification_receivers import smtp_server
+from tests.notifications_harness import (
+    MAIL,
+    Clock,
+    listed,
+    local,
+    notifications_service,
+    routing_file,
+    series,
+    settings,
+)
+from tests.polling import eventually
+
+
+@asynccontextmanager
+async def metrics_service(
+    kafka: str, database_url: str, namespace: str, clock: Clock
+) -> AsyncIterator[str]:
+    """The metrics service serving HTTP on a loopback port; yields its base URL."""
+    config = MetricsSettings(
+        kafka_bootstrap_servers=kafka,
+        database_url=PostgresDsn(database_url),
+        topic_namespace=namespace,
+        consumer_group=f"{namespace}metrics",
+        evaluation_interval_seconds=0.2,
+    )
+    app = create_metrics_app(config, clock=clock)
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+        task = asyncio.create_task(server.serve(sockets=[listening]))
+        try:
+            yield url
+        finally:
+            server.should_exit = True
+            await task
+
+
+async def sno_done(url: str, at: datetime) -> int:
+    async with httpx.AsyncClient(base_url=url, timeout=5) as client:
+        try:
+            response = await client.get(
+                "/v1/promises/lund-2017/kpis/sno-mote", params={"at": at.isoformat()}
+            )
+        except httpx.TransportError:
+            return -1  # not listening yet
+    return int(response.json()["done"]) if response.status_code == 200 else -1
+
+
+async def test_the_monday_digest_tells_each_organisation_its_week_once(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    clock = Clock(local(2017, 3, 20, 6, 30))  # Monday of week 12, digest time
+    activities = f"{namespace}m."  # the metrics service's own topics: its news stays there
+    meeting = activity_completed("sno-mote", time=local(2017, 3, 6, 9, 0))  # none on the 13th
+    await produce(kafka_bootstrap, activities, [meeting])  # as the activities service would
+    async with (
+        metrics_service(kafka_bootstrap, database_url, activities, clock) as metrics_url,
+        smtp_server() as (inbox, port),
+    ):
+        await eventually(lambda: sno_done(metrics_url, clock.now), lambda done: done == 1)
+        config = settings(
+            kafka_bootstrap,
+            database_url,
+            namespace,
+            routing_file(tmp_path),
+            port,
+            metrics_url=metrics_url,
+        )
+        async with notifications_service(config, clock) as client:
+            digests = await eventually(
+                lambda: listed(client, kind="digest"), lambda found: len(found) == 3
+            )
+            [reminder] = await listed(client, kind="reminder")
+            clock.now = local(2017, 3, 20, 7, 0)  # nights are muted: office hours begin
+            await eventually(inbox.count, lambda n: n == 4)
+
+            clock.advance(hours=1)  # still digest morning: nothing is made twice
+            rounds = await series(client, "lofte_notifications_schedule_rounds_total")
+            await eventually(
+                lambda: series(client, "lofte_notifications_schedule_rounds_total"),
+                lambda now: now >= rounds + 2,
+            )
+            again = await listed(client, kind="digest")
+
+    assert sorted(d["key"] for d in digests) == [
+        "digest/kommunen/2017-W12",
+        "digest/polisen/2017-W12",
+        "digest/raddningstjansten/2017-W12",
+    ]
+    assert len(again) == 3
+    assert reminder["key"] == "reminder/lund-2017/ungdomsting-2017-03-23/kommunen"
+    kommunen = {mail.subject: mail.text for mail in inbox.to(MAIL["kommunen"])}
+    assert set(kommunen) == {
+        "Löfte: lägesbild vecka 12 för Lunds kommun",
+        "Påminnelse: Ungdomsting, Stadshallen senast 23 mars 2017",
+    }
+    digest = kommunen["Löfte: lägesbild vecka 12 för Lunds kommun"]
+    behind, missed, due, outcomes = sections(digest)
+    assert "- SNÖ-möte varje måndag: efter" in behind
+    assert "- Tre ungdomsdialoger på mötesplatser: riskerar att missas" in behind
+    assert "  Genomfört hittills: 1 av 43." in behind
+    assert missed == ["- SNÖ-möte varje måndag, 13 mars 2017"]
+    assert due == [
+        "- SNÖ-möte varje måndag, senast 20 mars 2017",
+        "- Tre ungdomsdialoger på mötesplatser, senast 23 mars 2017",
+    ]
+    assert "- Minskad skadegörelse jämfört med 2016: inväntar data" in outcomes
+    [polisen] = inbox.to(MAIL["polisen"])
+    assert "Tre ungdomsdialoger" not in polisen.text  # kommunen's alone
+    assert "SNÖ-möte varje måndag, 13 mars 2017" in polisen.text
+    assert len(inbox.to(MAIL["raddningstjansten"])) == 1
+
+
+def sections(text: str) -> list[list[str]]:
+    """The digest's four sections as their lines, without the links."""
+    headings = ("EFTER ELLER", "MISSAT FÖRRA", "ATT GÖRA DEN", "UTFALL MOT")
+    found: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith(headings):
+            found.append([])
+        elif found and line.strip() and "https://" not in line:
+            found[-1].append(line.rstrip())
+    return found

@@ -1,0 +1,83 @@
+"""A missed commitment nobody answers goes to the second contact; an answer, through the API
+or through the signed link in the message, stops that."""
+
+import re
+from pathlib import Path
+
+from tests.notification_receivers import Mail, smtp_server
+from tests.notifications_harness import (
+    MAIL,
+    Clock,
+    listed,
+    local,
+    notifications_service,
+    produce,
+    routing_file,
+    settings,
+    status_changed,
+)
+from tests.polling import eventually
+
+VOLONTARER = "Riktade trygghetsinsatser med polisens volontärer"
+NARKOTIKA = "Öka antalet upptäckta narkotikabrott bland ungdomar under 25 år"
+VANDRINGAR = "Händelsebaserade trygghetsvandringar"
+ACK_LINK = re.compile(r"http://service\.test(/v1/ack\?token=\S+)")
+
+
+def ack_path(mail: Mail) -> str:
+    found = ACK_LINK.search(mail.text)
+    assert found is not None, mail.text
+    return found.group(1)
+
+
+async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    clock = Clock(local(2017, 5, 16, 10, 0))
+    missed = [
+        status_changed("volontarinsatser", "missed", clock.now),
+        status_changed("narkotikabrott-unga", "missed", clock.now),
+        status_changed("handelsebaserade-trygghetsvandringar", "missed", clock.now),
+    ]
+    await produce(kafka_bootstrap, namespace, missed)
+    async with smtp_server() as (inbox, port):
+        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
+        async with notifications_service(config, clock) as client:
+            await eventually(lambda: listed(client), lambda found: len(found) == 4)
+            clock.advance(seconds=10)
+            await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 3)
+            told = {mail.subject.split(": ", 1)[1]: mail for mail in inbox.to(MAIL["polisen"])}
+
+            [volontarer] = await listed(client, commitment="volontarinsatser")
+            by_api = await client.post(
+                f"/v1/notifications/{volontarer['key']}/ack", json={"by": "anna.berg@polisen.test"}
+            )
+            link = ack_path(told[f"{NARKOTIKA} – missat"])
+            by_link = await client.get(link)
+            forged = await client.get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
+            garbage = await client.get("/v1/ack", params={"token": "not-a-token"})
+            unknown = await client.post("/v1/notifications/nope/ack", json={"by": "x"})
+
+            clock.advance(hours=2)  # the escalation time of the critical route
+            await eventually(lambda: inbox.count(MAIL["polisen-chef"]), lambda n: n == 1)
+            answered = await listed(client, state="acknowledged")
+
+            clock.advance(days=8)  # longer than an acknowledge link lives
+            expired = await client.get(ack_path(told[f"{VANDRINGAR} – missat"]))
+
+    assert by_api.status_code == 200
+    assert by_link.status_code == 200
+    assert "kvitterat" in by_link.text
+    assert {(n["commitment"], n["acknowledgement"]["via"]) for n in answered} == {
+        ("volontarinsatser", "api"),
+        ("narkotikabrott-unga", "link"),
+    }
+    for refused in (forged, garbage, expired):
+        assert refused.status_code == 400
+        assert refused.headers["content-type"] == "application/problem+json"
+    assert "expired" in expired.json()["detail"]
+    assert unknown.status_code == 404
+    [escalated] = inbox.to(MAIL["polisen-chef"])
+    assert escalated.subject == f"Löfte: {VANDRINGAR} – missat"
+    # Kommunen's route has no second contact: its copy is repeated, never escalated.
+    assert {mail.subject for mail in inbox.to(MAIL["kommunen"])} == {escalated.subject}

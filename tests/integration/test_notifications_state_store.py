@@ -1,0 +1,108 @@
+"""The planner's state in PostgreSQL: saved and locked as one row, given the silences and
+answers that bear on it, and kept from growing for ever."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services.notifications import SCHEMA, repository, silences, state_store
+from services.notifications.domain import DispatchState, Silence
+from shared.db.migrations import migrate
+from tests.unit.test_notifications_planner import Desk, local
+
+MIGRATIONS = Path(__file__).parents[2] / "services" / "notifications" / "migrations"
+
+
+@pytest.fixture
+async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+    await migrate(connection, SCHEMA, MIGRATIONS)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def recorded(connection: asyncpg.Connection, desk: Desk) -> None:
+    """Record every notification the desk's state holds, as the consumer would have."""
+    held = [p.notification for p in desk.state.pending]
+    held += [n for group in desk.state.groups for n in group.open]
+    held += [c.notification for c in desk.state.critical]
+    held += [n for _, delivery in desk.sent for n in delivery.notifications]
+    for notification in {n.key: n for n in held}.values():
+        await repository.insert_notifications(connection, [notification], notification.occurred_at)
+
+
+async def test_the_state_is_saved_and_read_back_under_a_lock(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk.advance(local(2017, 5, 16, 12, 0))
+
+    async with connection.transaction():
+        assert await state_store.lock_state(connection) == DispatchState()
+        await state_store.save_state(connection, desk.state, local(2017, 5, 16, 12, 0))
+    async with connection.transaction():
+        assert await state_store.lock_state(connection) == desk.state
+
+
+async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 10, 0))
+    desk.advance(local(2017, 5, 16, 10, 1))
+    await recorded(connection, desk)
+    now = local(2017, 5, 16, 11, 0)
+    await repository.acknowledge(connection, "e1/polisen", "anna", "api", now)
+    for silence_id, hours in (("over", -1), ("current", 2)):
+        await silences.create(
+            connection,
+            Silence.model_validate(
+                {
+                    "id": silence_id,
+                    "matchers": ['organisation="polisen"'],
+                    "starts_at": now - timedelta(hours=3),
+                    "ends_at": now + timedelta(hours=hours),
+                    "created_by": "anna",
+                    "comment": "test",
+                }
+            ),
+            now,
+        )
+
+    answered = await state_store.with_answers(connection, desk.state, now)
+
+    assert [a.notification_key for a in answered.acknowledgements] == ["e1/polisen"]
+    assert [s.id for s in answered.silences] == ["current"]
+    # The answer is applied: no longer open, no longer a candidate for escalation.
+    assert all(n.key != "e1/polisen" for g in answered.groups for n in g.open)
+    assert [c.notification.key for c in answered.critical] == ["e2/polisen"]
+
+
+async def test_idle_groups_and_old_keys_are_pruned_and_what_is_open_stays(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    at = local(2017, 5, 2, 10, 0)  # a Tuesday, in office hours
+    desk.tell("e1", "trygghetsvandringar-ungdomar", "achieved", at)  # told once, to all three
+    desk.tell("e2", "volontarinsatser", "at-risk", at)  # polisen's, open until answered
+    desk.advance(at + timedelta(minutes=1))
+    await recorded(connection, desk)
+    assert len(desk.state.groups) == 3
+
+    pruned = await state_store.pruned(
+        connection, desk.state, local(2017, 6, 15, 10, 0), timedelta(days=30)
+    )
+
+    [group] = pruned.groups
+    assert group.receiver == "polisen"
+    assert [n.key for n in group.open] == ["e2/polisen"]
+    assert group.sent_keys == {"e2/polisen"}  # e1 is old and answered nothing: forgotten
+    recent = await state_store.pruned(connection, desk.state, at, timedelta(days=30))
+    assert recent == desk.state

@@ -1,0 +1,105 @@
+"""Reminders and the weekly digest by the calendar: when they are due, for whom, and by which
+key they are made once."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from services.notifications.schedule import (
+    STOCKHOLM,
+    digest_key,
+    digest_promises,
+    digest_week,
+    due_reminders,
+)
+from shared.promises import default_promises
+
+LUND = default_promises()
+HALF_PAST_SIX = time(6, 30)
+MORNING = timedelta(hours=12)
+
+
+def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def test_a_reminder_goes_a_week_before_each_dated_occurrence_to_who_is_responsible() -> None:
+    week_before = at(2017, 3, 16, 8, 30)  # ungdomsting 23 March 08:30
+
+    assert due_reminders(LUND, week_before - timedelta(minutes=1), 7) == []
+    [reminder] = due_reminders(LUND, week_before, 7)
+
+    assert reminder.key == "reminder/lund-2017/ungdomsting-2017-03-23/kommunen"
+    assert reminder.kind == "reminder"
+    assert reminder.labels == {
+        "organisation": "kommunen",
+        "promise": "lund-2017",
+        "kind": "reminder",
+        "severity": "info",
+        "commitment": "ungdomsdialoger-motesplatser",
+        "focus_area": "trygghet",
+    }
+    assert reminder.facts["slot"] == "2017-03-23"
+    assert reminder.facts["days_left"] == 7
+    assert reminder.facts["title"] == "Ungdomsting, Stadshallen"
+
+
+def test_a_late_reminder_still_goes_before_the_occurrence_but_not_after() -> None:
+    [late] = due_reminders(LUND, at(2017, 3, 22, 12, 0), 7)
+
+    assert late.facts["days_left"] == 1
+    assert due_reminders(LUND, at(2017, 3, 23, 8, 30), 7) == []
+
+
+def test_the_same_moment_offers_the_same_keys() -> None:
+    moment = at(2017, 4, 14, 9, 0)
+
+    assert [r.key for r in due_reminders(LUND, moment, 7)] == [
+        r.key for r in due_reminders(LUND, moment + timedelta(hours=1), 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("now", "monday"),
+    [
+        (at(2017, 3, 20, 6, 30), date(2017, 3, 20)),  # winter time
+        (at(2017, 3, 27, 6, 30), date(2017, 3, 27)),  # the day after summer time began
+        (at(2017, 3, 27, 18, 29), date(2017, 3, 27)),
+        (datetime(2017, 3, 27, 4, 30, tzinfo=UTC), date(2017, 3, 27)),  # 06:30 CEST
+    ],
+)
+def test_the_digest_is_due_monday_at_half_past_six_in_stockholm(
+    now: datetime, monday: date
+) -> None:
+    week = digest_week(now, HALF_PAST_SIX, MORNING)
+
+    assert week is not None
+    assert week[0] == monday
+    assert week[1] == at(monday.year, monday.month, monday.day, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        at(2017, 3, 20, 6, 29),
+        at(2017, 3, 20, 18, 30),  # past the catch-up time
+        at(2017, 3, 21, 6, 30),
+        at(2017, 3, 19, 6, 30),
+    ],
+)
+def test_outside_monday_morning_no_digest_is_due(now: datetime) -> None:
+    assert digest_week(now, HALF_PAST_SIX, MORNING) is None
+
+
+def test_the_digest_key_names_the_iso_week() -> None:
+    assert digest_key("polisen", date(2017, 3, 20)) == "digest/polisen/2017-W12"
+    assert digest_key("polisen", date(2018, 12, 31)) == "digest/polisen/2019-W01"
+
+
+def test_every_party_to_a_promise_in_force_gets_a_digest() -> None:
+    assert set(digest_promises(LUND, date(2017, 3, 20))) == {
+        "polisen",
+        "kommunen",
+        "raddningstjansten",
+    }
+    assert digest_promises(LUND, date(2017, 2, 20)) == {}  # before the promise
