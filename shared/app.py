@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from fastapi import APIRouter, FastAPI
@@ -18,13 +18,17 @@ from prometheus_client import CollectorRegistry
 
 from shared.http.problems import install_problem_handlers
 from shared.messaging.broker import create_broker
+from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
+from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.observability import ReadinessCheck, configure_logging, operations_router
 from shared.runtime import background, connect_kafka, open_database, readiness_checks
 from shared.settings import ServiceSettings
 
+T = TypeVar("T")
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Wiring:
     """What a service's `wire` gets to connect its own parts to."""
 
@@ -32,8 +36,36 @@ class Wiring:
     pool: asyncpg.Pool
     broker: KafkaBroker
     registry: CollectorRegistry
+    service: str
     # Long-lived tasks the service runs while it serves (started after Kafka is connected).
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+
+    def consume(
+        self,
+        *,
+        topic: str,
+        group_id: str,
+        decode: Decode[T],
+        apply: Apply[T],
+        max_records: int,
+        on_committed: Callable[[], None] | None = None,
+    ) -> BatchConsumer[T]:
+        """Subscribe to `topic` in batches, with the exactly-once, dead-letter and lag
+        machinery every consumer of the project has."""
+        consumer = BatchConsumer(
+            topic=topic,
+            group_id=group_id,
+            pool=self.pool,
+            decode=decode,
+            apply=apply,
+            dead_letters=DeadLetters(self.broker, self.service),
+            metrics=ConsumerMetrics(self.registry),
+            max_records=max_records,
+            on_committed=on_committed,
+        )
+        consumer.subscribe(self.broker)
+        self.background.append(consumer.watch_lag)
+        return consumer
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +91,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
             app.state.pool = pool
-            wiring = Wiring(app, pool, broker, registry)
+            wiring = Wiring(app, pool, broker, registry, spec.name)
             spec.wire(wiring)
             await connect_kafka(broker, settings)
             checks.update(readiness_checks(pool, broker))

@@ -53,7 +53,7 @@ def create_app(
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
         parts.registry.register(KpiCollector(lambda: evaluator.latest))
-        parts.background.extend([evaluator.run, consumer.watch_lag])
+        parts.background.append(evaluator.run)
 
     spec = ServiceSpec(
         name=SERVICE,
