@@ -11,7 +11,7 @@ from services.activities import repository
 from services.activities.auth import reporting_organisation
 from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
-from shared.contracts.cloudevents import CloudEvent, parse_structured
+from shared.contracts.cloudevents import CloudEvent, WithinCalendar, parse_structured
 from shared.contracts.errors import validate_each
 from shared.http.problems import ProblemError
 
@@ -32,6 +32,9 @@ _REQUEST_BODY: dict[str, Any] = {
 
 router = APIRouter(prefix="/v1")
 Organisation = Annotated[str, Depends(reporting_organisation)]
+# What PostgreSQL can compare with: text without U+0000, instants it can convert.
+TextFilter = Annotated[str | None, Query(pattern=r"^[^\x00]*$")]
+TimeFilter = Annotated[datetime, WithinCalendar]
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -101,12 +104,12 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
 async def list_activities(
     request: Request,
     organisation_of_caller: Organisation,
-    promise: str | None = None,
-    commitment: str | None = None,
-    organisation: str | None = None,
-    type: str | None = None,
-    occurred_from: Annotated[datetime | None, Query(alias="from")] = None,
-    occurred_to: Annotated[datetime | None, Query(alias="to")] = None,
+    promise: TextFilter = None,
+    commitment: TextFilter = None,
+    organisation: TextFilter = None,
+    type: TextFilter = None,
+    occurred_from: Annotated[TimeFilter | None, Query(alias="from")] = None,
+    occurred_to: Annotated[TimeFilter | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Only the promises the caller's organisation is a party to are visible."""

@@ -11,6 +11,7 @@ from services.activities import SCHEMA, repository
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.domain.acceptance import accept_all
 from shared.contracts.cloudevents import CloudEvent, from_kafka, to_kafka_headers, to_kafka_value
+from shared.contracts.errors import InvalidEvent
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
 from shared.messaging.consumer import Applied
@@ -61,7 +62,17 @@ class IngestFromKafka:
         self._catalogue = catalogue
 
     def decode(self, record: "ConsumerRecord[bytes, bytes]") -> AcceptedEvent:
-        return accept(from_kafka(record.value, record.headers), self._clock(), self._catalogue)
+        try:
+            return accept(from_kafka(record.value, record.headers), self._clock(), self._catalogue)
+        except InvalidEvent:
+            raise
+        except Exception as error:
+            # A bug in the rules must not stop the partition: this record is parked, with the
+            # reason, and the next one is read. Redelivering it would fail the same way forever.
+            log.exception("could not read %s[%d]@%d", record.topic, record.partition, record.offset)
+            raise InvalidEvent.single(
+                "", f"could not be checked ({type(error).__name__}): a fault in Löfte, see its log"
+            ) from error
 
     async def __call__(self, connection: Connection, accepted: Sequence[AcceptedEvent]) -> Applied:
         new = await register(connection, list(accepted), KAFKA_REPORTER, self._topic)

@@ -6,9 +6,10 @@ in binary mode: the attributes as `ce_*` headers and the data as the JSON value.
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from shared.contracts.errors import InvalidEvent
 
@@ -16,9 +17,45 @@ SPEC_VERSION: Final = "1.0"
 JSON_CONTENT_TYPE: Final = "application/json"
 HEADER_PREFIX = "ce_"
 
-EventId = Annotated[str, Field(min_length=1, max_length=200)]
-Source = Annotated[str, Field(min_length=1, max_length=500)]
-EventTypeName = Annotated[str, Field(min_length=1, max_length=100)]
+
+def _storable(text: str) -> str:
+    # JSON allows U+0000; PostgreSQL's text and jsonb, where every service keeps events, do not.
+    if "\x00" in text:
+        raise ValueError("contains the NUL character (U+0000), which no text may hold")
+    return text
+
+
+def _storable_data(data: dict[str, Any]) -> dict[str, Any]:
+    pending: list[Any] = [data]  # a loop, not recursion: data may be nested deeply
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            _storable(item)
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return data
+
+
+def _within_calendar(value: datetime) -> datetime:
+    # A day's margin from year 1 and year 9999, so that every time zone can show the instant.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:
+        (aware - timedelta(days=1)).astimezone(UTC)
+        (aware + timedelta(days=1)).astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is too close to the ends of the calendar (years 1 and 9999)") from None
+    return value
+
+
+Text = AfterValidator(_storable)
+WithinCalendar = AfterValidator(_within_calendar)
+Instant = Annotated[AwareDatetime, WithinCalendar]
+EventId = Annotated[str, Field(min_length=1, max_length=200), Text]
+Source = Annotated[str, Field(min_length=1, max_length=500), Text]
+EventTypeName = Annotated[str, Field(min_length=1, max_length=100), Text]
 
 
 class CloudEvent(BaseModel):
@@ -35,12 +72,12 @@ class CloudEvent(BaseModel):
     id: EventId
     source: Source
     type: EventTypeName
-    time: AwareDatetime
-    subject: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    time: Instant
+    subject: Annotated[str, Field(min_length=1, max_length=200), Text] | None = None
     datacontenttype: Literal["application/json"] = JSON_CONTENT_TYPE
-    dataschema: Annotated[str, Field(max_length=500)] | None = None
+    dataschema: Annotated[str, Field(max_length=500), Text] | None = None
     schemaversion: Annotated[int, Field(ge=1)] = 1
-    data: dict[str, Any]
+    data: Annotated[dict[str, Any], AfterValidator(_storable_data)]
 
     @property
     def key(self) -> str:

@@ -6,6 +6,8 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from shared.privacy.personnummer import redact
+
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -22,10 +24,14 @@ class Problem:
 
 
 class InvalidEvent(ValueError):
-    """An event that is malformed or breaks a rule; `problems` says what and where."""
+    """An event that is malformed or breaks a rule; `problems` says what and where.
+
+    The reasons go back to the sender and into logs and dead letters, so a personal identity
+    number is never repeated in them, not even as part of a field's name.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(Problem(redact(p.location), redact(p.message)) for p in problems)
         super().__init__("; ".join(f"{p.location}: {p.message}" for p in self.problems))
 
     @classmethod

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from shared.contracts.cloudevents import CloudEvent
+from shared.contracts.cloudevents import CloudEvent, Instant
 from shared.contracts.errors import InvalidEvent
 
 Slug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -70,14 +70,14 @@ class ActivityCompleted(CommitmentEvent):
 class ActivityScheduled(CommitmentEvent):
     TYPE = "activity.scheduled"
 
-    planned_time: AwareDatetime
+    planned_time: Instant
     place: ShortText | None = None
 
 
 class ActivityCancelled(CommitmentEvent):
     TYPE = "activity.cancelled"
 
-    planned_time: AwareDatetime
+    planned_time: Instant
     place: ShortText | None = None
 
 
@@ -105,7 +105,8 @@ class SurveyPublished(EventData):
     indicator: Slug
     area: ShortText
     period: Period
-    value: float
+    # Finite only: JSON has no NaN or infinity, and PostgreSQL's jsonb would keep null instead.
+    value: Annotated[float, Field(allow_inf_nan=False)]
     scale: ShortText | None = None
 
 

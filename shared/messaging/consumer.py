@@ -14,6 +14,7 @@ the reason, so one bad event never blocks or drops the good ones around it.
 """
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -99,6 +100,28 @@ async def _undecoded(_message: Any) -> None:
     return None
 
 
+async def _readable_headers(
+    records: tuple["ConsumerRecord[bytes, bytes]", ...],
+    parse: Callable[[tuple["ConsumerRecord[bytes, bytes]", ...]], Awaitable[Any]],
+) -> Any:
+    # The framework reads every header as UTF-8 and, when one is not, drops the whole batch
+    # without a word, valid records included. It is given text it can read; the consumer's
+    # `decode` still gets the records as they came, and parks the one it cannot read.
+    readable = tuple(
+        dataclasses.replace(
+            record,
+            headers=[
+                (name, raw.decode("utf-8", errors="backslashreplace").encode())
+                for name, raw in record.headers
+            ],
+        )
+        for record in records
+    )
+    message = await parse(readable)
+    message.raw_message = records
+    return message
+
+
 class BatchConsumer(Generic[T]):
     def __init__(
         self,
@@ -139,6 +162,7 @@ class BatchConsumer(Generic[T]):
             max_records=self._max_records,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            parser=_readable_headers,
             decoder=_undecoded,
         )
 

@@ -30,12 +30,18 @@ def _plausible_date(yymmdd: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
+def _is_personnummer(match: re.Match[str]) -> bool:
+    date, serial = match["date"], match["serial"]
+    return _plausible_date(date) and luhn_ok(date + serial)
+
+
 def contains_personnummer(text: str) -> bool:
-    for match in _PATTERN.finditer(text):
-        date, serial = match["date"], match["serial"]
-        if _plausible_date(date) and luhn_ok(date + serial):
-            return True
-    return False
+    return any(_is_personnummer(match) for match in _PATTERN.finditer(text))
+
+
+def redact(text: str, replacement: str = "<personnummer>") -> str:
+    """`text` with every personal identity number in it replaced, for anything echoed back."""
+    return _PATTERN.sub(lambda m: replacement if _is_personnummer(m) else m[0], text)
 
 
 def fields_with_personnummer(value: Any, path: str = "") -> Iterator[str]:

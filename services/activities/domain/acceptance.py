@@ -57,10 +57,13 @@ def accept(event: CloudEvent, now: datetime, catalogue: Catalogue) -> AcceptedEv
 
 def refuse_personal_data(event: CloudEvent) -> None:
     problems = [
-        Problem(f"data.{path}", PERSONNUMMER) for path in fields_with_personnummer(event.data)
+        Problem(name, PERSONNUMMER)
+        for name in ("id", "source", "type", "subject", "dataschema")
+        if (text := getattr(event, name)) is not None and contains_personnummer(text)
     ]
-    if event.subject is not None and contains_personnummer(event.subject):
-        problems.append(Problem("subject", PERSONNUMMER))
+    problems.extend(
+        Problem(f"data.{path}", PERSONNUMMER) for path in fields_with_personnummer(event.data)
+    )
     if problems:
         raise InvalidEvent(problems)
 
