@@ -2,8 +2,10 @@
 database: partner → activities (HTTP) → Kafka → metrics (PostgreSQL) → Kafka → notifications.
 """
 
+import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -147,3 +149,25 @@ async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows
         lambda body: body["done"] == 1,
     )
     assert kpi["target"] == 5
+
+
+async def test_every_service_s_metrics_follow_prometheus_conventions(
+    ready: dict[str, str],
+) -> None:
+    """`promtool check metrics` lints names, units and types as Prometheus' own tools do."""
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: run `make test`, which installs it"
+    for name, url in ready.items():
+        async with httpx.AsyncClient(timeout=5) as client:
+            exposition = (await client.get(f"{url}/metrics")).text
+        assert "lofte_" in exposition, name
+        checker = await asyncio.create_subprocess_exec(
+            promtool,
+            "check",
+            "metrics",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(checker.communicate(exposition.encode()), 30)
+        assert checker.returncode == 0, f"{name}: {output.decode()}"
