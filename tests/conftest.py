@@ -1,11 +1,10 @@
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
 from tests import infrastructure
+from tests.databases import fresh_database
 
 
 @pytest.fixture(scope="session")
@@ -23,28 +22,14 @@ def server_database_url() -> Iterator[str]:
 @pytest.fixture
 async def database_url(server_database_url: str) -> AsyncIterator[str]:
     """A database of its own for each test, dropped afterwards."""
-    name = f"lofte_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_database_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield with_database(server_database_url, name)
-    admin = await asyncpg.connect(server_database_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(server_database_url) as url:
+        yield url
 
 
 @pytest.fixture
 def namespace() -> str:
     """A topic prefix of its own for each test, so tests never read each other's records."""
     return f"t{uuid.uuid4().hex[:10]}."
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
