@@ -91,3 +91,21 @@ def stopped_on_exit(services: list[ServiceProcess]) -> Iterator[list[ServiceProc
                 service.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 service.kill()
+
+
+def service_env(kafka: str, database_url: str, namespace: str) -> dict[str, str]:
+    """What every service process of a test needs: its broker, database and namespace."""
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "DATABASE_URL": database_url,
+        "TOPIC_NAMESPACE": namespace,
+        "CONSUMER_GROUP": f"{namespace}group",
+    }
+
+
+@contextlib.contextmanager
+def all_services(env: dict[str, str], log_dir: Path) -> Iterator[dict[str, ServiceProcess]]:
+    """The three services as processes, stopped on the way out."""
+    started = [start(name, env, log_dir) for name in SERVICES]
+    with stopped_on_exit(started):
+        yield {service.name: service for service in started}

@@ -18,7 +18,7 @@ import pytest
 from tests import grafana_dashboards as dashboards
 from tests.e2e.lund_scenario import drive_scenario
 from tests.polling import eventually
-from tests.processes import SERVICES, ServiceProcess, start, stopped_on_exit, wait_ready
+from tests.processes import ServiceProcess, all_services, service_env, wait_ready
 from tests.prometheus_server import Prometheus, PrometheusError, running
 
 # Values a variable must offer and the checks use; other multi-value variables get "All".
@@ -32,15 +32,8 @@ HISTOGRAM_SERIES = re.compile(r"_(bucket|sum|count)$")
 def services(
     kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
 ) -> Iterator[dict[str, ServiceProcess]]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "DATABASE_URL": database_url,
-        "TOPIC_NAMESPACE": namespace,
-        "CONSUMER_GROUP": f"{namespace}group",
-    }
-    started = [start(name, env, tmp_path) for name in SERVICES]
-    with stopped_on_exit(started):
-        yield {service.name: service for service in started}
+    with all_services(service_env(kafka_bootstrap, database_url, namespace), tmp_path) as up:
+        yield up
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.keys import create_key
 from tests.notification_receivers import Inbox, Receiver, smtp_server, webhook_receiver
 from tests.notifications_harness import MAIL, produce, routing_file, status_changed
 from tests.polling import eventually
-from tests.processes import SERVICES, start, stopped_on_exit, wait_ready
+from tests.processes import SERVICES, service_env, start, stopped_on_exit, wait_ready
 
 FOLDER = "Informera privata aktörer om att ta bort klotter"
 
@@ -35,10 +35,7 @@ def environment(
     kafka: str, database_url: str, namespace: str, routing: Path, smtp_port: int
 ) -> dict[str, str]:
     return {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "DATABASE_URL": database_url,
-        "TOPIC_NAMESPACE": namespace,
-        "CONSUMER_GROUP": f"{namespace}group",
+        **service_env(kafka, database_url, namespace),
         "ROUTING_FILE": str(routing),
         "SMTP__HOST": "127.0.0.1",
         "SMTP__PORT": str(smtp_port),

@@ -4,10 +4,7 @@ database: partner → activities (HTTP) → Kafka → metrics (PostgreSQL) → K
 
 import asyncio
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,25 +15,19 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.contracts import topics
+from tests.e2e.lund_scenario import create_key
 from tests.factories import activity_completed, deliverable_completed
 from tests.kafka_records import header, read_topic
 from tests.polling import eventually
-from tests.processes import SERVICES, ServiceProcess, start, stopped_on_exit, wait_ready
+from tests.processes import ServiceProcess, all_services, service_env, wait_ready
 
 
 @pytest.fixture
 def running(
     kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
 ) -> Iterator[dict[str, ServiceProcess]]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "DATABASE_URL": database_url,
-        "TOPIC_NAMESPACE": namespace,
-        "CONSUMER_GROUP": f"{namespace}group",
-    }
-    services = [start(name, env, tmp_path) for name in SERVICES]
-    with stopped_on_exit(services):
-        yield {service.name: service for service in services}
+    with all_services(service_env(kafka_bootstrap, database_url, namespace), tmp_path) as up:
+        yield up
 
 
 @pytest.fixture
@@ -47,17 +38,8 @@ async def ready(running: dict[str, ServiceProcess]) -> dict[str, str]:
 
 
 @pytest.fixture
-def polisen_key(database_url: str) -> str:
-    """Created as an operator would: `lofte keys create` prints only the key."""
-    created = subprocess.run(
-        [str(Path(sys.executable).parent / "lofte"), "keys", "create", "--org", "polisen"],
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return created.stdout.strip()
+async def polisen_key(database_url: str) -> str:
+    return await create_key(database_url, "polisen")
 
 
 async def get_json(url: str) -> Any:
