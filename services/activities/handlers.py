@@ -10,7 +10,7 @@ from aiokafka import ConsumerRecord
 from services.activities import SCHEMA, repository
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.domain.acceptance import accept_all
-from shared.contracts.cloudevents import CloudEvent, from_kafka, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import CloudEvent, from_kafka
 from shared.contracts.errors import InvalidEvent
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
@@ -90,7 +90,9 @@ async def register(
         identity = (entry.event.source, entry.event.id)
         if identity in new:
             fresh.setdefault(identity, entry)
-    await enqueue(connection, SCHEMA, [_record(entry, topic) for entry in fresh.values()])
+    await enqueue(
+        connection, SCHEMA, [OutgoingRecord.of(entry.event, topic) for entry in fresh.values()]
+    )
     for entry in accepted:
         log.info(
             "registered" if (entry.event.source, entry.event.id) in new else "duplicate",
@@ -112,13 +114,4 @@ async def _follow_retracted(
         raise Forbidden(f"{entry.data.event_id} was reported by another organisation")
     return AcceptedEvent(
         entry.event.model_copy(update={"subject": original.subject}), entry.data, None
-    )
-
-
-def _record(entry: AcceptedEvent, topic: str) -> OutgoingRecord:
-    return OutgoingRecord(
-        topic=topic,
-        key=entry.event.key.encode(),
-        value=to_kafka_value(entry.event),
-        headers=to_kafka_headers(entry.event),
     )

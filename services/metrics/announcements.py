@@ -7,8 +7,6 @@ from services.metrics.domain.kpis import PromiseKpis, Span
 from shared.contracts.cloudevents import (
     SPEC_VERSION,
     CloudEvent,
-    to_kafka_headers,
-    to_kafka_value,
 )
 from shared.contracts.events import EventData
 from shared.contracts.kpi_events import (
@@ -87,12 +85,7 @@ def record_for(
         subject=subject,
         data=data.model_dump(mode="json"),
     )
-    return OutgoingRecord(
-        topic=topic,
-        key=event.key.encode(),
-        value=to_kafka_value(event),
-        headers=to_kafka_headers(event),
-    )
+    return OutgoingRecord.of(event, topic)
 
 
 def _span(span: Span) -> PeriodSpan:

@@ -18,6 +18,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
 from shared.db import Connection
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,16 @@ class OutgoingRecord:
     key: bytes | None
     value: bytes
     headers: Mapping[str, str]
+
+    @classmethod
+    def of(cls, event: CloudEvent, topic: str) -> "OutgoingRecord":
+        """A CloudEvent in Kafka's binary mode, keyed so its subject keeps its order."""
+        return cls(
+            topic=topic,
+            key=event.key.encode(),
+            value=to_kafka_value(event),
+            headers=to_kafka_headers(event),
+        )
 
 
 def notify_channel(schema: str) -> str:
