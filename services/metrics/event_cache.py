@@ -22,9 +22,6 @@ class EventCache:
         self._events: dict[tuple[str, str], KnownEvent] = {}
         self._seq = 0
 
-    def __len__(self) -> int:
-        return len(self._events)
-
     async def catch_up(self, connection: Connection) -> None:
         events, highest = await repository.events_after(
             connection, max(self._seq - LATE_COMMIT_WINDOW, 0)
@@ -35,13 +32,6 @@ class EventCache:
     def add(self, events: Iterable[KnownEvent]) -> None:
         for event in events:
             self._events[(event.envelope.source, event.envelope.id)] = event
-
-    def with_pending(self, pending: Iterable[KnownEvent]) -> list[KnownEvent]:
-        """What is known, plus events of a transaction that has not committed yet."""
-        merged = dict(self._events)
-        for event in pending:
-            merged[(event.envelope.source, event.envelope.id)] = event
-        return list(merged.values())
 
     def all(self) -> list[KnownEvent]:
         return list(self._events.values())
