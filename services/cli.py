@@ -22,9 +22,7 @@ GROUPS: tuple[Register, ...] = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = app.build_parser(GROUPS).parse_args(argv)
-    status: int = args.handler(args)
-    return status
+    return app.run_command(GROUPS, argv)
 
 
 def run() -> None:

@@ -16,7 +16,7 @@ from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, acce
 from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
 from shared.cli import promise
-from shared.cli.app import build_parser
+from shared.cli.app import run_command
 from shared.cli.progress import progress_bar
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
@@ -168,9 +168,7 @@ async def _store(
 def main(argv: Sequence[str] | None = None) -> int:
     """The activities commands alone, for an image that holds only this service:
     `python -m services.activities.cli keys create --org polisen`."""
-    args = build_parser((promise.register, register)).parse_args(argv)
-    status: int = args.handler(args)
-    return status
+    return run_command((promise.register, register), argv)
 
 
 if __name__ == "__main__":

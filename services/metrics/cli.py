@@ -12,7 +12,7 @@ from services.metrics.main import MIGRATIONS
 from services.metrics.rebuild import event_set, kpis_of_schema, rebuild
 from services.metrics.settings import MetricsSettings
 from shared.cli import promise
-from shared.cli.app import build_parser
+from shared.cli.app import run_command
 from shared.cli.progress import progress_bar
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
@@ -87,9 +87,7 @@ async def run_rebuild(schema: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The metrics commands alone, for an image that holds only this service."""
-    args = build_parser((promise.register, register)).parse_args(argv)
-    status: int = args.handler(args)
-    return status
+    return run_command((promise.register, register), argv)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,13 @@ def build_parser(groups: Sequence[Register] = COMMAND_GROUPS) -> argparse.Argume
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit status is returned (argparse exits 2 on bad usage)."""
-    args = build_parser().parse_args(argv)
+def run_command(groups: Sequence[Register], argv: Sequence[str] | None = None) -> int:
+    """Run one command of `groups`; the exit status is returned (argparse exits 2 on bad
+    usage)."""
+    args = build_parser(groups).parse_args(argv)
     handler: Handler = args.handler
     return handler(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_command(COMMAND_GROUPS, argv)
