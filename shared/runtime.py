@@ -56,7 +56,9 @@ async def connect_kafka(broker: KafkaBroker, settings: ServiceSettings) -> None:
 
 def readiness_checks(pool: asyncpg.Pool, broker: KafkaBroker) -> dict[str, ReadinessCheck]:
     async def postgres() -> None:
-        await pool.fetchval("SELECT 1", timeout=2)
+        # Bounded as a whole: a database that hangs must not hang the probe.
+        async with pool.acquire(timeout=2) as connection:
+            await connection.fetchval("SELECT 1", timeout=2)
 
     async def kafka() -> None:
         if not await broker.ping(timeout=2):

@@ -80,6 +80,10 @@ def media_type(request: Request) -> str:
         413: {"description": "The body is over the size limit"},
         415: {"description": "Not a CloudEvents media type"},
         422: {"description": "An event breaks the contract; `errors` says where"},
+        503: {
+            "description": "The database cannot be reached now: send the same again after "
+            "`Retry-After` seconds (what was stored already is answered as a duplicate)"
+        },
     },
 )
 async def post_events(request: Request, organisation: Organisation) -> JSONResponse:

@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem documents, so a partner's integrator sees what and where."""
 
+import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -10,8 +11,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shared.contracts.errors import InvalidEvent, Problem
+from shared.db import UNREACHABLE
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# A database restart takes seconds; a caller asked to wait this long finds it back, mostly.
+RETRY_AFTER_SECONDS = 5
 
 
 class ProblemError(Exception):
@@ -62,6 +68,13 @@ def as_problem(error: Exception) -> ProblemError:
             )
         case HTTPException():
             return ProblemError(error.status_code, str(error.detail))
+        case _ if isinstance(error, UNREACHABLE):
+            # A failure of the moment, not of the request: the caller should send it again.
+            return ProblemError(
+                503,
+                "the database cannot be reached right now; try again shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         case _:
             return ProblemError(500, "internal error")
 
@@ -70,6 +83,13 @@ async def _handle(_request: Request, error: Exception) -> JSONResponse:
     return problem_response(as_problem(error))
 
 
+async def _handle_unreachable(request: Request, error: Exception) -> JSONResponse:
+    log.warning("%s %s: database unreachable (%r)", request.method, request.url.path, error)
+    return problem_response(as_problem(error))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     for kind in (ProblemError, InvalidEvent, RequestValidationError, HTTPException):
         app.add_exception_handler(kind, _handle)
+    for unreachable in UNREACHABLE:
+        app.add_exception_handler(unreachable, _handle_unreachable)

@@ -29,21 +29,16 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from shared.contracts.errors import InvalidEvent
-from shared.db import Connection
+from shared.db import UNREACHABLE, Connection
 from shared.messaging.dead_letter import DeadLetters
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UNREACHABLE = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
+# Worth trying the batch again as it is: the database is away, or a transaction lost a race.
+RETRYABLE: tuple[type[Exception], ...] = (
+    *UNREACHABLE,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
@@ -229,7 +224,7 @@ class BatchConsumer(Generic[T]):
             try:
                 async with self._pool.acquire() as connection, connection.transaction():
                     outcome = await self._apply(connection, items)
-            except UNREACHABLE as error:
+            except RETRYABLE as error:
                 self._metrics.retries.labels(self.topic).inc()
                 log.warning("database unreachable (%s); retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)
