@@ -25,7 +25,7 @@ from services.metrics.domain.changes import (
 from services.metrics.domain.engine import evaluate
 from services.metrics.domain.kpis import PromiseKpis, Status
 from services.metrics.event_cache import EventCache
-from shared.db import Connection
+from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 CLOSING_DAYS = 31
+# The database away, or a statement failing: the round is tried again on the next tick.
+POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
 
 
 class KpiEvaluator:
@@ -79,8 +81,12 @@ class KpiEvaluator:
         while True:
             try:
                 await self.evaluate_all(catch_up=timer_tick)
-            except (OSError, asyncpg.PostgresError) as error:
+            except POSTPONED as error:
                 log.warning("KPI evaluation postponed: %s", error)
+            except Exception:
+                # Whatever failed, the next round may not: announcements must never stop
+                # for good while the service goes on serving as if all were well.
+                log.exception("KPI evaluation failed; trying again on the next round")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._dirty.wait(), self._interval)
             timer_tick = not self._dirty.is_set()

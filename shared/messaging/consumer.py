@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -181,7 +182,8 @@ class BatchConsumer(Generic[T]):
         """Whether this consumer has processed everything its partitions held when asked.
 
         Until then, state built from the topic is incomplete: a consumer catching up after
-        downtime must not make anyone announce that something never happened.
+        downtime must not make anyone announce that something never happened. While Kafka
+        cannot say (it is away), the answer is no.
         """
         consumer = getattr(self._subscriber, "consumer", None)
         if consumer is None:
@@ -189,10 +191,14 @@ class BatchConsumer(Generic[T]):
         assigned = list(consumer.assignment())
         if not assigned:
             return False
-        ends = await consumer.end_offsets(assigned)
-        for partition in assigned:
-            if await consumer.position(partition) < ends[partition]:
-                return False
+        try:
+            ends = await consumer.end_offsets(assigned)
+            for partition in assigned:
+                if await consumer.position(partition) < ends[partition]:
+                    return False
+        except KafkaError as error:
+            log.warning("how far %s has been read is not known now: %s", self.topic, error)
+            return False
         return True
 
     async def process(self, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:

@@ -1,0 +1,72 @@
+"""The metrics service's evaluator outlives whatever fails in one round: a round that cannot
+finish is tried again on the next tick, it never ends the announcements for good."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from aiokafka.errors import KafkaTimeoutError
+from pydantic import PostgresDsn
+
+from services.metrics import SCHEMA
+from services.metrics.evaluator import KpiEvaluator
+from services.metrics.event_cache import EventCache
+from services.metrics.main import MIGRATIONS
+from services.metrics.settings import MetricsSettings
+from shared.promises import default_promises, school_holiday_calendars
+from shared.runtime import open_database
+from tests.notifications_harness import local
+from tests.polling import eventually
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    settings = MetricsSettings(database_url=PostgresDsn(database_url))
+    opened = await open_database(settings, SCHEMA, MIGRATIONS)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def outbox_size(pool: asyncpg.Pool) -> int:
+    size: int = await pool.fetchval("SELECT count(*) FROM outbox")
+    return size
+
+
+async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consumer_is(
+    pool: asyncpg.Pool,
+) -> None:
+    asked = 0
+
+    async def caught_up() -> bool:
+        nonlocal asked
+        asked += 1
+        if asked == 1:
+            # What aiokafka raises once the broker has been away for its request timeout.
+            raise KafkaTimeoutError("Failed to get offsets by times in 40000 ms")
+        return True
+
+    evaluator = KpiEvaluator(
+        pool=pool,
+        promises=default_promises(),
+        calendars=school_holiday_calendars(),
+        cache=EventCache(),
+        clock=lambda: local(2017, 3, 15, 9),
+        output_topic="lofte.metrics.v1",
+        gap_notice_days=7,
+        interval_seconds=0.05,
+        caught_up=caught_up,
+    )
+    running = asyncio.create_task(evaluator.run())
+    try:
+        announced = await eventually(lambda: outbox_size(pool), lambda n: n > 0)
+        still_running = not running.done()
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+    assert asked >= 2
+    assert announced > 0
+    assert still_running
