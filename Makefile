@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv up down reset status test lint typecheck pytest format lock dashboards
+.PHONY: help venv up down reset status test test-chaos lint typecheck pytest format lock dashboards
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,9 +37,12 @@ status: ## Show what is running
 	infra/bin/infra.sh status || true
 	infra/bin/services.sh status || true
 
-test: venv lint typecheck ## Lint, type-check and run every test on a real Kafka and PostgreSQL
+test: venv lint typecheck ## Lint, type-check and run every test but the chaos suite on a real Kafka and PostgreSQL
 	infra/bin/prometheus.sh install
 	infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
+
+test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled
+	infra/bin/with-infra.sh -- $(BIN)/pytest -m chaos tests/chaos
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .

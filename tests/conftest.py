@@ -36,5 +36,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests are marked by the tier their folder names, so `-m` can pick a tier."""
     for item in items:
         tier = item.path.parent.name
-        if tier in ("integration", "e2e"):
+        if tier in ("integration", "e2e", "chaos"):
             item.add_marker(getattr(pytest.mark, tier))

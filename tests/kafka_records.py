@@ -46,3 +46,36 @@ def header(record: "ConsumerRecord[bytes, bytes]", name: str) -> str | None:
         if key == name:
             return bytes(value).decode()
     return None
+
+
+async def read_all(bootstrap: str, topic: str) -> list["ConsumerRecord[bytes, bytes]"]:
+    """Every record `topic` holds now, partition by partition, each in its order."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            await consumer._client.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning()
+        ends = await consumer.end_offsets(assigned)
+        records: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = {
+            partition: [] for partition in assigned
+        }
+
+        async def behind() -> bool:
+            for partition in assigned:
+                if await consumer.position(partition) < ends[partition]:
+                    return True
+            return False
+
+        while await behind():
+            for partition, batch in (await consumer.getmany(timeout_ms=1000)).items():
+                records[partition].extend(batch)
+        return [record for partition in assigned for record in records[partition]]
+    finally:
+        await consumer.stop()

@@ -84,10 +84,12 @@ class Receiver:
     """A partner's webhook endpoint: verifies the signature (401 otherwise), answers with
     `answers` in turn (the last repeats), and keeps what it accepted once per webhook-id, as
     a receiver that deduplicates by the id does. With `hold_first`, the answer to the first
-    request (accepted already) waits for `release`: as if it were lost on the way back."""
+    request (accepted already) waits for `release`: as if it were lost on the way back. Each
+    answer takes `delay` seconds: a slow receiver keeps deliveries in flight."""
 
     answers: list[int] = field(default_factory=lambda: [204])
     hold_first: bool = False
+    delay: float = 0.0
     url: str = ""
     requests: list[str] = field(default_factory=list)
     accepted: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -108,6 +110,7 @@ class Receiver:
             self.accepted[webhook_id] = json.loads(body)
         if self.hold_first and len(self.requests) == 1:
             await self.release.wait()
+        await asyncio.sleep(self.delay)
         # 204 and 304 carry no body; any other answer says which it was.
         body_text = "" if status in (204, 304) else f"answer {len(self.requests)}"
         return Response(body_text, status_code=status)

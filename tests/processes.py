@@ -45,10 +45,12 @@ class ServiceProcess:
         self.process.wait(timeout=10)
 
 
-def start(name: str, env: dict[str, str], log_dir: Path) -> ServiceProcess:
-    port = free_port()
+def start(name: str, env: dict[str, str], log_dir: Path, port: int | None = None) -> ServiceProcess:
+    """Start the service; on `port` when given (a restart keeps its address), else on any.
+    A restart's output goes on in the same log."""
+    port = port or free_port()
     log = log_dir / f"{name}.log"
-    with log.open("wb") as sink:
+    with log.open("ab") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", f"services.{name}"],
             cwd=ROOT,
@@ -78,19 +80,24 @@ async def wait_ready(service: ServiceProcess, within: float = 60.0) -> None:
         raise AssertionError(f"{service.name} exited:\n{service.log_tail()}")
 
 
+def stop(services: list[ServiceProcess]) -> None:
+    """SIGTERM, as an orderly shutdown; SIGKILL for whatever does not exit in time."""
+    for service in services:
+        if service.process.poll() is None:
+            service.process.terminate()
+    for service in services:
+        try:
+            service.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            service.kill()
+
+
 @contextlib.contextmanager
 def stopped_on_exit(services: list[ServiceProcess]) -> Iterator[list[ServiceProcess]]:
     try:
         yield services
     finally:
-        for service in services:
-            if service.process.poll() is None:
-                service.process.terminate()
-        for service in services:
-            try:
-                service.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                service.kill()
+        stop(services)
 
 
 def service_env(kafka: str, database_url: str, namespace: str) -> dict[str, str]:

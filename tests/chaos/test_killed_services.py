@@ -1,0 +1,110 @@
+"""Each service killed with SIGKILL, again and again, at moments drawn from the seed, while
+partners send years of Lund's events through the ingest API and the ingest topic; each is
+started again at once. Afterwards nothing was lost and nothing counted or told twice (see
+`audit` for exactly what is checked)."""
+
+import asyncio
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from shared.contracts import topics
+from simulator.lund import ORGANISATIONS
+from tests.chaos.audit import Expected, audit, settle
+from tests.chaos.books import opened
+from tests.chaos.partners import HttpPartner, produce
+from tests.chaos.report import Report
+from tests.chaos.stream import identity, partner_events
+from tests.chaos.system import System, running
+from tests.keys import create_key
+from tests.notification_receivers import Receiver, webhook_receiver
+from tests.processes import SERVICES
+
+KILLS_PER_SERVICE = 8
+STREAM_SECONDS = 100.0
+# The simulator's own seeds: which partner systems' events; the chaos seed says in what
+# order they come and when which service is killed.
+HTTP_PARTNERS = range(2017, 2019)
+KAFKA_PARTNERS = range(2019, 2020)
+
+
+def kill_schedule(rng: random.Random) -> list[tuple[float, str]]:
+    """(seconds after the stream starts, service): each service as often, in random order,
+    at random intervals, over about the stream's length."""
+    victims = [name for name in SERVICES for _ in range(KILLS_PER_SERVICE)]
+    rng.shuffle(victims)
+    mean_gap = STREAM_SECONDS / len(victims)
+    moments, at = [], 0.0
+    for victim in victims:
+        at += rng.uniform(0.4 * mean_gap, 1.6 * mean_gap)
+        moments.append((round(at, 2), victim))
+    return moments
+
+
+async def kill_and_restart(system: System, schedule: list[tuple[float, str]]) -> None:
+    started = time.monotonic()
+    for at, victim in schedule:
+        await asyncio.sleep(max(0.0, started + at - time.monotonic()))
+        system.kill(victim)
+        system.start(victim)
+
+
+@pytest.mark.timeout(330)
+async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
+    chaos_seed: int,
+    report: Report,
+    kafka_bootstrap: str,
+    database_url: str,
+    namespace: str,
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(chaos_seed)
+    over_http = partner_events(HTTP_PARTNERS, rng)
+    over_kafka = partner_events(KAFKA_PARTNERS, rng)
+    schedule = kill_schedule(rng)
+    expected = Expected(
+        registered={identity(e) for e in over_http.valid + over_kafka.valid},
+        refused={identity(e) for e in over_http.refused + over_kafka.refused},
+        parked={e["id"] for e in over_kafka.refused},
+    )
+    began = time.monotonic()
+    # A slow receiver keeps messages in flight long enough for kills to cut some off.
+    async with webhook_receiver(Receiver(delay=1.0)) as receiver:
+        system = System(kafka_bootstrap, database_url, namespace, tmp_path, receiver)
+        with running(system):
+            await system.ready()
+            keys = {org: await create_key(database_url, org) for org in ORGANISATIONS}
+            partner = HttpPartner(system.url("activities"), keys)
+            await asyncio.gather(
+                partner.send(over_http.sent, over_http.refused, STREAM_SECONDS),
+                produce(
+                    kafka_bootstrap,
+                    topics.INGEST.qualified(namespace),
+                    over_kafka.sent,
+                    STREAM_SECONDS,
+                ),
+                kill_and_restart(system, schedule),
+            )
+            streamed = time.monotonic() - began
+            async with opened(database_url) as books:
+                settled = await settle(system, books, expected, within=150)
+                figures = await audit(system, books, expected)
+
+    assert partner.accepted == {identity(e) for e in over_http.valid}
+    assert partner.refused == {identity(e) for e in over_http.refused}
+    # Besides those, only what a killed server leaves a client with: no answer at all.
+    assert {answer for answer in partner.answers if answer.isdigit()} <= {"202", "422"}
+    report.add(
+        "killed services",
+        {
+            "kills": len(schedule),
+            "schedule": schedule,
+            "events_sent": len(over_http.sent) + len(over_kafka.sent),
+            "http_answers": dict(partner.answers),
+            "stream_seconds": round(streamed, 1),
+            "settle_seconds": round(settled, 1),
+            **figures,
+        },
+    )
