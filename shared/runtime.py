@@ -69,11 +69,32 @@ def readiness_checks(pool: asyncpg.Pool, broker: KafkaBroker) -> dict[str, Readi
 
 @contextlib.asynccontextmanager
 async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
-    """Run long-lived tasks for the lifetime of the block; cancel them on the way out."""
-    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    """Run long-lived tasks for the lifetime of the block; cancel them on the way out.
+
+    Each is meant to run until cancelled; one that ends before is said loudly, or the
+    service would go on looking healthy with a part of it gone.
+    """
+    tasks = [
+        asyncio.create_task(coroutine, name=getattr(coroutine, "__qualname__", None))
+        for coroutine in coroutines
+    ]
+    for task in tasks:
+        task.add_done_callback(_ended_early)
     try:
         yield
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _ended_early(task: "asyncio.Task[None]") -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    log.error(
+        "background task %s ended: %s",
+        task.get_name(),
+        "without an error" if error is None else repr(error),
+        exc_info=error,
+    )
