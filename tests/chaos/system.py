@@ -58,6 +58,8 @@ class System:
             "METRICS_URL": self.url("metrics"),
             "DISPATCHER_MAX_INTERVAL_SECONDS": "0.5",
             "SENDER_POLL_SECONDS": "0.5",
+            # Few messages at a time to a slow receiver: sending lasts, and kills cut it off.
+            "SENDER_CONCURRENCY": "2",
         }
 
     def start(self, name: str) -> None:

@@ -70,7 +70,6 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
         parked={e["id"] for e in over_kafka.refused},
     )
     began = time.monotonic()
-    # A slow receiver keeps messages in flight long enough for kills to cut some off.
     async with webhook_receiver(Receiver(delay=1.0)) as receiver:
         system = System(kafka_bootstrap, database_url, namespace, tmp_path, receiver)
         with running(system):

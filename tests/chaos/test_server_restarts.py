@@ -108,6 +108,7 @@ async def postgres_outage(
     await asyncio.sleep(max(0.0, down_at + POSTGRES_DOWN_SECONDS - time.monotonic()))
     start = await asyncio.to_thread(servers.start, "postgres")
     back_at = time.monotonic()
+    registered = await count_in(system.database_url, "activities.register")
 
     assert refused.status_code == 503, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
@@ -124,6 +125,11 @@ async def postgres_outage(
         ),
         "outbox_drained_after": await seconds_until(
             lambda: count_in(system.database_url, "activities.outbox"), lambda n: n == 0, back_at
+        ),
+        "metrics_caught_up_after": await seconds_until(
+            lambda: count_in(system.database_url, "metrics.applied_events"),
+            lambda n: n >= registered,
+            back_at,
         ),
     }
 
