@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv up down reset status test lint typecheck pytest format lock dashboards
+.PHONY: help venv up down reset status test lint typecheck pytest bench format lock dashboards
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ typecheck: venv ## mypy, strict
 
 pytest: venv ## The test suite alone (needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL, or Docker)
 	$(BIN)/pytest
+
+bench: venv ## Run the benchmarks (BENCH_ARGS=--quick for a smoke run) and print the figures
+	infra/bin/with-infra.sh -- $(BIN)/python -m bench $(BENCH_ARGS)
 
 format: venv ## Format the code
 	$(BIN)/ruff format .
