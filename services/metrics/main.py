@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import Gauge
 
 from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
@@ -36,7 +37,7 @@ def create_app(
     promises = default_promises()
 
     def wire(parts: Wiring) -> None:
-        cache = EventCache()
+        cache = EventCache(promise.zone for promise in promises)
         apply = ApplyEvents(cache, lambda: evaluator.wake())
         consumer = subscribers.subscribe(parts, apply, settings)
         evaluator = KpiEvaluator(
@@ -53,6 +54,11 @@ def create_app(
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
         parts.registry.register(KpiCollector(lambda: evaluator.latest))
+        Gauge(
+            "lofte_kpi_evaluated_events",
+            "Applied events the latest KPIs were evaluated from.",
+            registry=parts.registry,
+        ).set_function(lambda: evaluator.evaluated_events)
         parts.background.append(evaluator.run)
 
     spec = ServiceSpec(

@@ -13,8 +13,9 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.metrics import repository
-from services.metrics.domain.engine import evaluate
+from services.metrics.domain.engine import evaluate_log
 from services.metrics.domain.facts import KnownEvent
+from services.metrics.event_cache import EventCache
 from services.metrics.handlers import decode
 from services.metrics.kpi_json import promise_json
 from shared.contracts.errors import InvalidEvent
@@ -89,8 +90,12 @@ async def kpis_of_schema(
     at: datetime,
 ) -> dict[str, object]:
     await connection.execute(f"SET search_path = {quote_ident(schema)}")
-    events, _ = await repository.events_after(connection, 0)
-    return {p.id: promise_json(evaluate(p, events, at, calendars=calendars)) for p in promises}
+    cache = EventCache(p.zone for p in promises)
+    await cache.catch_up(connection)
+    return {
+        p.id: promise_json(evaluate_log(p, cache.log(p.zone), at, calendars=calendars))
+        for p in promises
+    }
 
 
 async def _behind(

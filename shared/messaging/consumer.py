@@ -107,19 +107,29 @@ async def _readable_headers(
     # The framework reads every header as UTF-8 and, when one is not, drops the whole batch
     # without a word, valid records included. It is given text it can read; the consumer's
     # `decode` still gets the records as they came, and parks the one it cannot read.
-    readable = tuple(
-        dataclasses.replace(
-            record,
-            headers=[
-                (name, raw.decode("utf-8", errors="backslashreplace").encode())
-                for name, raw in record.headers
-            ],
-        )
-        for record in records
-    )
+    readable = tuple(record if _utf8_headers(record) else _readable(record) for record in records)
     message = await parse(readable)
     message.raw_message = records
     return message
+
+
+def _utf8_headers(record: "ConsumerRecord[bytes, bytes]") -> bool:
+    try:
+        for _, raw in record.headers:
+            raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _readable(record: "ConsumerRecord[bytes, bytes]") -> "ConsumerRecord[bytes, bytes]":
+    return dataclasses.replace(
+        record,
+        headers=[
+            (name, raw.decode("utf-8", errors="backslashreplace").encode())
+            for name, raw in record.headers
+        ],
+    )
 
 
 class BatchConsumer(Generic[T]):
