@@ -18,6 +18,7 @@ an evaluation reads the facts as of its instant by bisection instead of going th
 event again; the rules then select their periods by bisection too.
 """
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +39,8 @@ from shared.contracts.events import (
 )
 
 D = TypeVar("D", bound=EventData)
+T = TypeVar("T")
+MAX_SHARED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,20 @@ class FactLog:
         self._surveys: defaultdict[str, _Timeline[SurveyPublished]] = defaultdict(_Timeline)
         # (source, retracted id) -> when it was first retracted.
         self._retractions: dict[tuple[str, str], datetime] = {}
+        # Years of history are mostly the same few incidents over and over: equal data and
+        # equal days are held once (the models are immutable), which keeps a million facts
+        # in a few hundred megabytes.
+        self._shared: dict[object, Any] = {}
         self.size = 0
+
+    def _share(self, value: T) -> T:
+        try:
+            held: T = self._shared.get(value, value)
+        except TypeError:  # data with a list in it cannot be a key; it is rare
+            return value
+        if held is value and len(self._shared) < MAX_SHARED:
+            self._shared[value] = value
+        return held
 
     def add(self, events: Iterable[KnownEvent]) -> None:
         for event in events:
@@ -184,7 +200,15 @@ class FactLog:
                 timeline = self._surveys[data.indicator]
             else:
                 continue
-            timeline.pending.append(Fact(time, time.date(), data, envelope.source, envelope.id))
+            timeline.pending.append(
+                Fact(
+                    time,
+                    self._share(time.date()),
+                    self._share(data),
+                    sys.intern(envelope.source),
+                    envelope.id,
+                )
+            )
 
     def facts_at(self, at: datetime) -> Facts:
         """The facts dated at or before `at`, without those retracted by then."""
