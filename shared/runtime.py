@@ -54,6 +54,8 @@ async def connect_kafka(
         except Exception as error:
             reason = await kafka.why_not() or error
             if isinstance(reason, REFUSED):
+                # Said on a line of its own: the traceback that follows buries it.
+                log.error("%s", kafka.explain(reason))
                 raise KafkaRefused(kafka.explain(reason)) from None
             if time.monotonic() + delay > deadline:
                 raise ConnectionError(kafka.explain(reason)) from error
