@@ -102,6 +102,11 @@ class KafkaConnection:
         return failure
 
     def explain(self, error: BaseException) -> str:
+        if isinstance(error, ssl.SSLError):
+            return (
+                f"TLS with Kafka at {self.bootstrap_servers} failed ({self.identity}): "
+                f"{describe(error)}; check the KAFKA_SSL_* settings and KAFKA_SECURITY_PROTOCOL"
+            )
         if isinstance(error, REFUSED):
             return (
                 f"Kafka at {self.bootstrap_servers} refused this service's login "
