@@ -11,8 +11,10 @@
 # With LOFTE_KAFKA_SASL_USERNAME and LOFTE_KAFKA_SASL_PASSWORD set, clients
 # must log in with SASL/SCRAM-SHA-512 (KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT);
 # the user is created when the storage is first formatted, so switching an
-# existing broker to it needs a reset. The controller listener stays open on
-# loopback.
+# existing broker to it needs a reset. With LOFTE_KAFKA_TLS_CERT_FILE and
+# LOFTE_KAFKA_TLS_KEY_FILE (PEM; the key unencrypted PKCS#8) the client
+# listener speaks TLS: SSL, or SASL_SSL with the above. The controller listener
+# stays plaintext on loopback.
 set -euo pipefail
 
 COMPONENT=kafka
@@ -35,6 +37,8 @@ KAFKA_LOG=$(log_file kafka)
 KAFKA_SCRAM_MARKER=$LOFTE_DATA_DIR/kafka-scram-user
 : "${LOFTE_KAFKA_SASL_USERNAME:=}"
 : "${LOFTE_KAFKA_SASL_PASSWORD:=}"
+: "${LOFTE_KAFKA_TLS_CERT_FILE:=}"
+: "${LOFTE_KAFKA_TLS_KEY_FILE:=}"
 # Only our broker has "kafka.Kafka <this run folder's config>" on its command line.
 KAFKA_NEEDLE="kafka.Kafka $KAFKA_CONF"
 
@@ -106,6 +110,28 @@ cmd_install() {
 }
 
 sasl_wanted() { [[ -n $LOFTE_KAFKA_SASL_USERNAME || -n $LOFTE_KAFKA_SASL_PASSWORD ]]; }
+tls_wanted() { [[ -n $LOFTE_KAFKA_TLS_CERT_FILE || -n $LOFTE_KAFKA_TLS_KEY_FILE ]]; }
+
+client_protocol() {
+  local protocol=PLAINTEXT
+  if sasl_wanted && tls_wanted; then
+    protocol=SASL_SSL
+  elif sasl_wanted; then
+    protocol=SASL_PLAINTEXT
+  elif tls_wanted; then
+    protocol=SSL
+  fi
+  printf '%s\n' "$protocol"
+}
+
+check_tls_settings() {
+  tls_wanted || return 0
+  local file
+  for file in "$LOFTE_KAFKA_TLS_CERT_FILE" "$LOFTE_KAFKA_TLS_KEY_FILE"; do
+    [[ -n $file ]] || die "set both LOFTE_KAFKA_TLS_CERT_FILE and LOFTE_KAFKA_TLS_KEY_FILE, or neither"
+    [[ -r $file ]] || die "cannot read $file"
+  done
+}
 
 check_sasl_settings() {
   sasl_wanted || return 0
@@ -124,10 +150,12 @@ render_config() {
   # log.dirs is a comma-separated list in a properties file.
   [[ $KAFKA_DATA != *[,\\]* ]] || die "the run folder path must not contain ',' or '\\': $KAFKA_DATA"
   mkdir -p -- "$(dirname "$KAFKA_CONF")"
-  local protocol=PLAINTEXT
-  sasl_wanted && protocol=SASL_PLAINTEXT
+  local conf_dir protocol
+  conf_dir=$(dirname "$KAFKA_CONF")
+  protocol=$(client_protocol)
+  [[ $conf_dir != *\\* ]] || die "the run folder path must not contain '\\': $conf_dir"
   (
-    umask 077 # the SASL password may be in it
+    umask 077 # the SASL password and the TLS key may be in it
     sed -e "s|@KAFKA_PORT@|$LOFTE_KAFKA_PORT|g" \
       -e "s|@KAFKA_CONTROLLER_PORT@|$LOFTE_KAFKA_CONTROLLER_PORT|g" \
       -e "s|@KAFKA_CLIENT_PROTOCOL@|$protocol|g" \
@@ -142,6 +170,20 @@ render_config() {
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$LOFTE_KAFKA_SASL_USERNAME" password="$LOFTE_KAFKA_SASL_PASSWORD";
+EOF
+    fi
+    if tls_wanted; then
+      # Kafka's PEM key store wants the key and its certificate in one file. The
+      # broker, its own client here, trusts the certificate it serves.
+      cat -- "$LOFTE_KAFKA_TLS_KEY_FILE" "$LOFTE_KAFKA_TLS_CERT_FILE" >"$conf_dir/client-listener.pem"
+      cp -- "$LOFTE_KAFKA_TLS_CERT_FILE" "$conf_dir/client-listener-trust.pem"
+      cat >>"$KAFKA_CONF.tmp" <<EOF
+
+# TLS on the client listener (LOFTE_KAFKA_TLS_CERT_FILE/KEY_FILE).
+listener.name.client.ssl.keystore.type=PEM
+listener.name.client.ssl.keystore.location=$conf_dir/client-listener.pem
+listener.name.client.ssl.truststore.type=PEM
+listener.name.client.ssl.truststore.location=$conf_dir/client-listener-trust.pem
 EOF
     fi
   )
@@ -198,6 +240,7 @@ cmd_start() {
     return 0
   fi
   check_sasl_settings
+  check_tls_settings
   cmd_install quiet
   ensure_port_free "$LOFTE_KAFKA_PORT" "Kafka"
   ensure_port_free "$LOFTE_KAFKA_CONTROLLER_PORT" "Kafka controller"
@@ -222,11 +265,9 @@ cmd_start() {
     rm -f -- "$(pid_file kafka)"
     die_with_log "$KAFKA_LOG" "Kafka did not become ready"
   fi
-  if sasl_wanted; then
-    log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT with SASL_PLAINTEXT, SCRAM-SHA-512, user $LOFTE_KAFKA_SASL_USERNAME (pid $pid, $((SECONDS - started))s)"
-  else
-    log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT (pid $pid, $((SECONDS - started))s)"
-  fi
+  local login=
+  sasl_wanted && login=", SCRAM-SHA-512 user $LOFTE_KAFKA_SASL_USERNAME"
+  log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT with $(client_protocol)$login (pid $pid, $((SECONDS - started))s)"
 }
 
 cmd_stop() {

@@ -1,8 +1,11 @@
-"""The services on a broker that lets in only those who log in (SASL/SCRAM-SHA-512): with the
-right password all three work end to end; with a wrong one a service stops and says why; the
-password never reaches a log."""
+"""The services on a broker that lets in only those who log in (SASL/SCRAM-SHA-512, over TLS or
+not): with the right password all three work end to end; with a wrong one a service stops and
+says why; the password never reaches a log."""
 
+import asyncio
 import json
+import os
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,9 +22,12 @@ from tests.sasl_broker import SaslBroker, sasl_broker
 from tests.service_http import get_json, post_event
 
 
-@pytest.fixture(scope="module")
-def sasl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SaslBroker]:
-    with sasl_broker(tmp_path_factory.mktemp("sasl-kafka")) as broker:
+@pytest.fixture(scope="module", params=["SASL_PLAINTEXT", "SASL_SSL"])
+def sasl(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SaslBroker]:
+    tls = request.param == "SASL_SSL"
+    with sasl_broker(tmp_path_factory.mktemp("sasl-kafka"), tls=tls) as broker:
         yield broker
 
 
@@ -62,10 +68,14 @@ async def test_with_the_right_password_an_event_flows_through_all_three_services
             lambda: get_json(f"{urls['notifications']}/v1/kpi-events?limit=1000"),
             lambda events: any(e["subject"] == "klotter-folder" for e in events),
         )
+    rebuild = await run_rebuild(env)
     for name, checks in readiness.items():
         assert checks["checks"]["kafka"] == "ok", name
     for name, log in logs_of(running).items():
         assert sasl.password not in log, f"{name} logged the Kafka password"
+    # The operator's command reads the topic with a client of its own, logged in the same way.
+    assert "the rebuilt state equals the live one" in rebuild
+    assert sasl.password not in rebuild
 
 
 async def test_with_a_wrong_password_the_service_stops_and_says_why(
@@ -93,13 +103,28 @@ async def test_with_a_wrong_password_the_service_stops_and_says_why(
     assert exit_code != 0
     assert errors == [
         f"Kafka at {sasl.bootstrap_servers} refused this service's login as "
-        f"'{sasl.username}' with SCRAM-SHA-512 over SASL_PLAINTEXT: [Error 58] "
+        f"'{sasl.username}' with SCRAM-SHA-512 over {sasl.protocol}: [Error 58] "
         "SaslAuthenticationFailed: Authentication failed during authentication due to invalid "
         "credentials with SASL mechanism SCRAM-SHA-512; check the KAFKA_SECURITY_PROTOCOL, "
         "KAFKA_SASL_* and KAFKA_SSL_* settings"
     ]
     assert wrong not in log
     assert sasl.password not in log
+
+
+async def run_rebuild(env: dict[str, str]) -> str:
+    command = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.metrics.cli",
+        "metrics",
+        "rebuild",
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await command.communicate()
+    return output.decode(errors="replace")
 
 
 async def _poll(service: ServiceProcess) -> int | None:
