@@ -1,22 +1,14 @@
 """A Kafka broker of the tests' own whose clients must log in with SASL/SCRAM-SHA-512, over
-TLS (SASL_SSL, with a throwaway CA) or not (SASL_PLAINTEXT).
-
-`infra/bin/kafka.sh` runs it, as it runs the developer's broker, from the same cached jars but
-in a run folder and on ports of its own, so it never meets the broker the other tests use.
-"""
+TLS (SASL_SSL, with a throwaway CA) or not (SASL_PLAINTEXT)."""
 
 import contextlib
-import os
 import secrets
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.certificates import make_pki
-from tests.processes import ROOT, free_port
-
-KAFKA_SH = ROOT / "infra" / "bin" / "kafka.sh"
+from tests.own_kafka import own_kafka
 
 
 @dataclass(frozen=True)
@@ -41,49 +33,23 @@ class SaslBroker:
         return env
 
 
-def _run(command: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        ["bash", str(KAFKA_SH), command],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,  # a first start on a fresh machine fetches the broker's jars
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"kafka.sh {command} failed (exit {done.returncode}); the SASL tests need Java and "
-            f"the broker's jars (see infra/bin/kafka.sh):\n{done.stderr}{done.stdout}"
-        )
-
-
 @contextlib.contextmanager
-def sasl_broker(run_dir: Path, *, tls: bool) -> Iterator[SaslBroker]:
-    port = free_port()
-    pki = make_pki(run_dir) if tls else None
-    broker = SaslBroker(
-        f"127.0.0.1:{port}",
-        "SASL_SSL" if tls else "SASL_PLAINTEXT",
-        "lofte-test",
-        secrets.token_urlsafe(18),
-        ca_file=None if pki is None else pki.ca,
-    )
-    env = {
-        **os.environ,
-        "LOFTE_RUN_DIR": str(run_dir),
-        "LOFTE_KAFKA_PORT": str(port),
-        "LOFTE_KAFKA_CONTROLLER_PORT": str(free_port()),
-        "LOFTE_KAFKA_SASL_USERNAME": broker.username,
-        "LOFTE_KAFKA_SASL_PASSWORD": broker.password,
-        # A test broker holds little; it need not take the developer broker's heap.
-        "LOFTE_KAFKA_HEAP": "-Xms128m -Xmx384m",
-    }
+def sasl_broker(folder: Path, *, tls: bool) -> Iterator[SaslBroker]:
+    username, password = "lofte-test", secrets.token_urlsafe(18)
+    options = {"LOFTE_KAFKA_SASL_USERNAME": username, "LOFTE_KAFKA_SASL_PASSWORD": password}
+    pki = make_pki(folder) if tls else None
     if pki is not None:
-        env["LOFTE_KAFKA_TLS_CERT_FILE"] = str(pki.server_cert)
-        env["LOFTE_KAFKA_TLS_KEY_FILE"] = str(pki.server_key)
-    _run("start", env)
+        options["LOFTE_KAFKA_TLS_CERT_FILE"] = str(pki.server_cert)
+        options["LOFTE_KAFKA_TLS_KEY_FILE"] = str(pki.server_key)
+    kafka = own_kafka(folder, options)
+    kafka.start()
     try:
-        yield broker
+        yield SaslBroker(
+            kafka.bootstrap,
+            "SASL_SSL" if tls else "SASL_PLAINTEXT",
+            username,
+            password,
+            ca_file=None if pki is None else pki.ca,
+        )
     finally:
-        _run("stop", env)
+        kafka.stop()

@@ -113,7 +113,7 @@ class KafkaConnection:
                 f"{self.identity}: {describe(error)}; check the KAFKA_SECURITY_PROTOCOL, "
                 "KAFKA_SASL_* and KAFKA_SSL_* settings"
             )
-        return f"Kafka at {self.bootstrap_servers} is not usable yet: {describe(error)}"
+        return f"Kafka at {self.bootstrap_servers}: {describe(error)}"
 
 
 def describe(error: BaseException) -> str:
