@@ -27,13 +27,13 @@ _SASL = {
     SaslMechanism.SCRAM_SHA_512: SASLScram512,
 }
 # The broker answered, and said no to who we claim to be (or we to who it claims to be):
-# waiting will not change that.
+# waiting will not change that. Other TLS errors (a connection cut mid-handshake) may pass.
 REFUSED = (
     AuthenticationFailedError,
     SaslAuthenticationFailed,
     UnsupportedSaslMechanismError,
     IllegalSaslStateError,
-    ssl.SSLError,
+    ssl.SSLCertVerificationError,
 )
 
 
