@@ -5,6 +5,7 @@ handlers and subscribers once the database pool exists); this module does the re
 same order everywhere: migrate, subscribe, connect to Kafka, relay the outbox, serve.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from prometheus_client import CollectorRegistry
 
 from shared.http.problems import install_problem_handlers
 from shared.messaging.broker import create_broker
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
 from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
@@ -26,6 +28,7 @@ from shared.runtime import background, connect_kafka, open_database, readiness_c
 from shared.settings import ServiceSettings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -82,8 +85,11 @@ class ServiceSpec:
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
+    for warning in settings.kafka_security_warnings():
+        log.warning("%s", warning)
     registry = CollectorRegistry()
-    broker = create_broker(settings.kafka_bootstrap_servers, spec.name, registry)
+    kafka = KafkaConnection.of(settings)
+    broker = create_broker(kafka, spec.name, registry)
     checks: dict[str, ReadinessCheck] = {}
 
     @asynccontextmanager
@@ -93,8 +99,8 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
             app.state.pool = pool
             wiring = Wiring(app, pool, broker, registry, spec.name)
             spec.wire(wiring)
-            await connect_kafka(broker, settings)
-            checks.update(readiness_checks(pool, broker))
+            await connect_kafka(broker, kafka, settings)
+            checks.update(readiness_checks(pool, broker, kafka))
             tasks = [start() for start in wiring.background]
             if spec.relays_outbox:
                 relay = OutboxRelay(

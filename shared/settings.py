@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import Field, PostgresDsn, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.kafka_settings import KafkaSettings
 
 
 class Environment(StrEnum):
@@ -19,14 +21,16 @@ class Environment(StrEnum):
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
-class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+class ServiceSettings(KafkaSettings):
+    # An error shows what is wrong, never the values read: they include passwords.
+    model_config = SettingsConfigDict(
+        extra="ignore", frozen=True, populate_by_name=True, hide_input_in_errors=True
+    )
 
     environment: Environment = Field(
         default=Environment.DEVELOPMENT,
         validation_alias="LOFTE_ENV",
     )
-    kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_replication_factor: Annotated[int, Field(ge=1)] = 1
     database_url: PostgresDsn = PostgresDsn("postgresql://lofte@127.0.0.1:55432/lofte")
     http_host: str = "127.0.0.1"
@@ -44,4 +48,8 @@ class ServiceSettings(BaseSettings):
                     "DATABASE_URL has no password: trust authentication is for local "
                     "development only (LOFTE_ENV=production)"
                 )
+            # As with the database: a service that anyone on the network could pass for
+            # must not start, rather than start and be warned about.
+            if problems := self.kafka_security_problems():
+                raise ValueError(f"{'; '.join(problems)} (LOFTE_ENV=production)")
         return self

@@ -29,6 +29,7 @@ from shared.contracts.kpi_events import (
     StatusName,
 )
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.notification_receivers import SECRET
 
@@ -193,7 +194,7 @@ def kpi_event(data: EventData, at: datetime, subject: str) -> CloudEvent:
 
 async def produce(kafka: str, namespace: str, events: Sequence[CloudEvent]) -> None:
     """Binary mode on `lofte.metrics.v1`, keyed by subject, as the metrics service's outbox."""
-    await ensure_topics(kafka, topics.ALL, namespace)
+    await ensure_topics(KafkaConnection(kafka), topics.ALL, namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka)
     await producer.start()
     try:

@@ -16,6 +16,7 @@ from shared.cli.app import run_command
 from shared.cli.progress import progress_bar
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
+from shared.messaging.connection import KafkaConnection
 from shared.promises import default_promises, school_holiday_calendars
 
 
@@ -46,7 +47,7 @@ async def run_rebuild(schema: str) -> int:
     connection = await asyncpg.connect(str(settings.database_url))
     try:
         done = await rebuild(
-            bootstrap=settings.kafka_bootstrap_servers,
+            kafka=KafkaConnection.of(settings),
             topic=topic,
             connection=connection,
             schema=schema,

@@ -21,6 +21,7 @@ from services.metrics.kpi_json import promise_json
 from shared.contracts.errors import InvalidEvent
 from shared.db import Connection
 from shared.db.migrations import migrate, quote_ident
+from shared.messaging.connection import KafkaConnection
 from shared.promises import Promise, SchoolHolidayCalendar
 
 Progress = Callable[[int, int], None]
@@ -35,7 +36,7 @@ class Rebuilt:
 
 async def rebuild(
     *,
-    bootstrap: str,
+    kafka: KafkaConnection,
     topic: str,
     connection: Connection,
     schema: str,
@@ -46,7 +47,7 @@ async def rebuild(
     await connection.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
     await migrate(connection, schema, migrations)
     await connection.execute(f"SET search_path = {quote_ident(schema)}")
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.aiokafka_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         # The consumer's own metadata only covers topics it subscribed to; ask the cluster.
