@@ -28,7 +28,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these")
     parser.add_argument("--out", type=Path, default=Path(".run/bench"), help="JSON output folder")
     parser.add_argument("--events", type=int, help="events replayed (default 1,000,000)")
-    parser.add_argument("--rate", type=float, default=1000.0, help="freshness: events/s")
+    parser.add_argument("--rate", type=float, help="freshness: events/s (default 1,000)")
     parser.add_argument("--seconds", type=float, help="freshness: duration (default 60)")
     return parser.parse_args(argv)
 
@@ -43,7 +43,7 @@ def bench_from(args: argparse.Namespace) -> Bench:
         quick=args.quick,
         out=args.out,
         events=args.events or (20_000 if args.quick else 1_000_000),
-        rate=args.rate,
+        rate=args.rate or (200.0 if args.quick else 1000.0),
         seconds=args.seconds or (3.0 if args.quick else 60.0),
     )
 

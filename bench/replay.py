@@ -21,6 +21,7 @@ from bench.processes import peak_rss_mb, rss_mb, service
 from bench.workload import accepted_records
 from shared.contracts import topics
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
 
 POLL_SECONDS = 0.25
 
@@ -29,7 +30,7 @@ async def run(bench: Bench) -> Result:
     result = Result("replay")
     namespace = bench.namespace()
     topic = topics.ACTIVITIES.qualified(namespace)
-    await ensure_topics(bench.kafka, [topics.ACTIVITIES], namespace)
+    await ensure_topics(KafkaConnection(bench.kafka), [topics.ACTIVITIES], namespace)
     started = time.perf_counter()
     await produce(bench.kafka, topic, bench.events)
     result.add("events", bench.events, "events")

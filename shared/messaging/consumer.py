@@ -156,6 +156,7 @@ class BatchConsumer(Generic[T]):
         self._max_records = max_records
         self._on_committed = on_committed
         self._subscriber: object | None = None
+        self._ends_when_asked: dict[Any, int] = {}
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
@@ -193,10 +194,13 @@ class BatchConsumer(Generic[T]):
         self._subscriber = subscriber
 
     async def caught_up(self) -> bool:
-        """Whether this consumer has processed everything its partitions held when asked.
+        """Whether this consumer has processed everything its partitions held when last asked
+        (the first time: when asked now).
 
         Until then, state built from the topic is incomplete: a consumer catching up after
-        downtime must not make anyone announce that something never happened.
+        downtime must not make anyone announce that something never happened. Comparing with
+        the ends seen at the previous question rather than with today's keeps a consumer of a
+        steady stream, always a few records short of the end, counted as live.
         """
         consumer = getattr(self._subscriber, "consumer", None)
         if consumer is None:
@@ -205,8 +209,9 @@ class BatchConsumer(Generic[T]):
         if not assigned:
             return False
         ends = await consumer.end_offsets(assigned)
+        earlier, self._ends_when_asked = self._ends_when_asked, ends
         for partition in assigned:
-            if await consumer.position(partition) < ends[partition]:
+            if await consumer.position(partition) < earlier.get(partition, ends[partition]):
                 return False
         return True
 
