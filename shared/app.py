@@ -5,6 +5,7 @@ handlers and subscribers once the database pool exists); this module does the re
 same order everywhere: migrate, subscribe, connect to Kafka, relay the outbox, serve.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from shared.runtime import background, connect_kafka, open_database, readiness_c
 from shared.settings import ServiceSettings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -82,6 +84,8 @@ class ServiceSpec:
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
+    # What it runs with, for whoever reads the log; the repr shows no secret.
+    log.info("%s starting with %r", spec.name, settings)
     registry = CollectorRegistry()
     broker = create_broker(settings.kafka_bootstrap_servers, spec.name, registry)
     checks: dict[str, ReadinessCheck] = {}
