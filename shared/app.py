@@ -85,6 +85,8 @@ class ServiceSpec:
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
+    # What it runs with, for whoever reads the log; the repr shows no secret.
+    log.info("%s starting with %r", spec.name, settings)
     for warning in settings.kafka_security_warnings():
         log.warning("%s", warning)
     registry = CollectorRegistry()

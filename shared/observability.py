@@ -44,6 +44,9 @@ def configure_logging(service: str, level: str) -> None:
     root.setLevel(level.upper())
     # aiokafka reports every reconnect attempt at ERROR; our own retries say it once.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    # httpx logs each request's whole URL at INFO, and a webhook's or Teams' URL may carry its
+    # credential; the services log their deliveries themselves.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def operations_router(

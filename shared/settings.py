@@ -2,10 +2,15 @@
 
 Read from the environment (names are the field names in upper case). Defaults suit a
 developer machine running `make up`; production mode refuses to start on them.
+
+Settings are shown (their repr, the start-up log line, a validation error) without a secret:
+secrets are `SecretStr`, a URL's password is replaced, and a rejected value is not repeated.
 """
 
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Final, Self
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, PostgresDsn, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -19,6 +24,17 @@ class Environment(StrEnum):
 
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+REDACTED: Final = "***"
+
+
+def redacted_url(url: str) -> str:
+    """`url` with the password of its user info replaced, for showing it."""
+    parts = urlsplit(url)
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    if not at or not colon:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{hosts}"))
 
 
 class ServiceSettings(KafkaSettings):
@@ -53,3 +69,8 @@ class ServiceSettings(KafkaSettings):
             if problems := self.kafka_security_problems():
                 raise ValueError(f"{'; '.join(problems)} (LOFTE_ENV=production)")
         return self
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            shown = str(value)
+            yield name, (redacted_url(shown) if "://" in shown else value)

@@ -76,6 +76,7 @@ def routing_file(
     group_wait: str = "10s",
     group_interval: str = "1m",
     nights: str = "natt",
+    secret: str = SECRET,
 ) -> Path:
     """Lund's routing, compact: 10 s group wait, 1 min group interval, 1 h repeats, nights
     muted for what is not critical, escalation of a missed commitment after 2 h. With
@@ -83,7 +84,7 @@ def routing_file(
     A test on the wall clock wants shorter group times and `nights=""` (never muted)."""
     polisen = [f"email: [{MAIL['polisen']}]"] if email else []
     if webhook is not None:
-        polisen.append(f'webhooks: [{{url: "{webhook}", secret: "{SECRET}"}}]')
+        polisen.append(f'webhooks: [{{url: "{webhook}", secret: "{secret}"}}]')
     text = f"""
 contact_points:
   polisen: {{{", ".join(polisen)}}}
