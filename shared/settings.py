@@ -5,6 +5,7 @@ developer machine running `make up`; production mode refuses to start on them.
 """
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import Field, PostgresDsn, model_validator
@@ -34,6 +35,9 @@ class ServiceSettings(BaseSettings):
     topic_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     log_level: str = "INFO"
     startup_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # Promises served besides the shipped ones (Lund 2017): files, and every *.yaml in a folder.
+    promise_files: tuple[Path, ...] = ()
+    promises_dir: Path | None = None
 
     @model_validator(mode="after")
     def refuse_development_defaults_in_production(self) -> Self:

@@ -20,7 +20,7 @@ from services.metrics.handlers import ApplyEvents
 from services.metrics.settings import MetricsSettings
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
-from shared.promises import default_promises, school_holiday_calendars
+from shared.promises import deployed_promises, school_holiday_calendars
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,7 +33,7 @@ def create_app(
     settings: MetricsSettings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> FastAPI:
     settings = settings or MetricsSettings()
-    promises = default_promises()
+    promises = deployed_promises(settings.promise_files, settings.promises_dir)
 
     def wire(parts: Wiring) -> None:
         cache = EventCache()
