@@ -1,0 +1,104 @@
+"""Footprint: each service's peak RSS while a stream of events goes through the pipeline, and
+how long a Prometheus scrape of its /metrics takes with ten promises' KPIs loaded.
+
+Ten promises: the shipped Lund 2017 and nine copies with ids and parties of their own
+(PROMISES_DIR). Lund's partner events from the simulator, as each copy's partners would send
+them, go through the three services as processes; quick mode sends the last month's only.
+Baselines in the same run: the bare app (`bench.bare_app`) under the same uvicorn settings,
+for memory and for a scrape of a bare prometheus_client registry; and, for reference, what
+importing each service's code alone costs.
+
+Targets (issue #7): peak RSS < 300 MB and scrape p99 < 50 ms, for each service.
+"""
+
+import asyncio
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.harness import Bench, Result, Target
+from bench.partner_events import LUND_START, Event, acceptable, simulated
+from bench.pipeline import produce, through
+from bench.processes import peak_rss, start_bare
+from bench.promise_copies import LUND, PromiseCopy, as_reported_in, write_copies
+from bench.scrape import Scrapes, scrape
+from services.activities.domain import Catalogue
+from shared.promises import deployed_promises
+from tests.processes import ROOT, SERVICES, all_services, service_env, stopped_on_exit, wait_ready
+
+PROMISES = 10
+MB = 1_000_000
+RSS_LIMIT_MB = 300
+SCRAPE_LIMIT_MS = 50
+PIPELINE_WITHIN = 1800.0
+
+
+def stream(quick: bool, promises: list[PromiseCopy]) -> list[Event]:
+    now = datetime.now(UTC)
+    start = now - timedelta(days=30) if quick else LUND_START
+    lund = list(simulated(start, now))
+    return [as_reported_in(event, copy) for copy in promises for event in lund]
+
+
+async def imports_only(service: str) -> int:
+    """Peak RSS of a Python that only imported the service's code: what it costs to be it."""
+    code = (
+        f"import os, services.{service}.main; from bench.processes import peak_rss;"
+        " print(peak_rss(os.getpid()))"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    stdout, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"importing services.{service}.main failed")
+    return int(stdout)
+
+
+def record_scrapes(result: Result, name: str, scrapes: Scrapes, bare: Scrapes | None) -> None:
+    result.add(f"{name} scrape median", scrapes.median_ms, "ms")
+    result.add(f"{name} scrape p99", scrapes.p99_ms, "ms")
+    if bare is not None:
+        result.add(f"{name} scrape ratio", scrapes.p99_ms / bare.p99_ms, "× bare p99")
+        result.add(f"{name} series", scrapes.samples, "series")
+        result.targets.append(Target(f"{name} scrape p99", SCRAPE_LIMIT_MS, False))
+
+
+async def run(bench: Bench) -> Result:
+    result = Result("footprint")
+    scrapes = 30 if bench.quick else 200
+    with tempfile.TemporaryDirectory() as folder:
+        copies = [LUND, *write_copies(Path(folder), PROMISES - 1)]
+        catalogue = Catalogue(deployed_promises(directory=Path(folder)))
+        events = stream(bench.quick, copies)
+        accepted = sum(1 for _ in acceptable(events, catalogue, datetime.now(UTC)))
+        async with bench.database() as database_url:
+            namespace = bench.namespace()
+            env = {**service_env(bench.kafka, database_url, namespace), "PROMISES_DIR": folder}
+            with (
+                all_services(env, bench.logs) as services,
+                stopped_on_exit([start_bare(env, bench.logs)]) as (bare,),
+            ):
+                await asyncio.gather(*map(wait_ready, [*services.values(), bare]))
+                await produce(bench.kafka, namespace, events)
+                seconds = await through(database_url, bench.kafka, env, accepted, PIPELINE_WITHIN)
+                bare_scrapes = await scrape(bare.url, scrapes)
+                record_scrapes(result, "bare", bare_scrapes, None)
+                for name, service in services.items():
+                    record_scrapes(result, name, await scrape(service.url, scrapes), bare_scrapes)
+                bare_rss = peak_rss(bare.process.pid)
+                rss = {name: peak_rss(s.process.pid) for name, s in services.items()}
+    result.add("bare peak RSS", bare_rss / MB, "MB")
+    code_only = await asyncio.gather(*map(imports_only, SERVICES))
+    for name, imported in zip(SERVICES, code_only, strict=True):
+        result.add(f"{name} peak RSS", rss[name] / MB, "MB")
+        result.add(f"{name} RSS ratio", rss[name] / bare_rss, "× bare")
+        result.add(f"{name} imports-only RSS", imported / MB, "MB")
+        result.targets.append(Target(f"{name} peak RSS", RSS_LIMIT_MB, False))
+    result.add("promises", len(copies), "promises")
+    result.add("events sent", len(events), "events")
+    result.add("events accepted", accepted, "events")
+    result.add("pipeline", seconds, "s")
+    result.notes.append(f"{scrapes} scrapes each after the pipeline caught up; RSS is VmHWM")
+    return result
