@@ -15,7 +15,7 @@ from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
-from services.metrics.gauges import KpiCollector
+from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
 from services.metrics.settings import MetricsSettings
 from shared.app import ServiceSpec, Wiring, build_app
@@ -52,7 +52,7 @@ def create_app(
         )
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
-        parts.registry.register(KpiCollector(lambda: evaluator.latest))
+        parts.expositions.append(KpiExposition(lambda: evaluator.latest))
         parts.background.append(evaluator.run)
 
     spec = ServiceSpec(
