@@ -101,7 +101,7 @@ def _outcome_samples(kpis: PromiseKpis) -> Iterator[Sample]:
 
 
 def exposition(promises: Sequence[PromiseKpis]) -> bytes:
-    """The KPI gauges of `promises` in the text format (version 0.0.4)."""
+    """The KPI gauges of `promises` in the text format, as generate_latest writes it."""
     lines: dict[str, list[str]] = {name: [] for name, _ in FAMILIES}
     for kpis in promises:
         for samples in (_commitment_samples(kpis), _outcome_samples(kpis)):
