@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.harness import Bench, Result, Target
+from bench.mail_sink import email_only_routing, listening, mail_sink, notifications_env
 from bench.partner_events import Event, acceptable, simulated
 from bench.pipeline import produce, through
 from bench.processes import peak_rss, start_bare
@@ -75,17 +76,33 @@ def record_scrapes(result: Result, name: str, scrapes: Scrapes, bare: Scrapes | 
         result.targets.append(Target(f"{name} scrape p99", SCRAPE_LIMIT_MS, False))
 
 
+def record_rss(result: Result, bare: int, peaks: dict[str, int], code_only: list[int]) -> None:
+    result.add("bare peak RSS", bare / MB, "MB")
+    for name, imported in zip(SERVICES, code_only, strict=True):
+        result.add(f"{name} peak RSS", peaks[name] / MB, "MB")
+        result.add(f"{name} RSS ratio", peaks[name] / bare, "× bare")
+        result.add(f"{name} imports-only RSS", imported / MB, "MB")
+        result.targets.append(Target(f"{name} peak RSS", RSS_LIMIT_MB, False))
+
+
 async def run(bench: Bench) -> Result:
     result = Result("footprint")
     scrapes, every = (30, 0.0) if bench.quick else (200, SCRAPE_EVERY)
-    with tempfile.TemporaryDirectory() as folder:
-        copies = [LUND, *write_copies(Path(folder), PROMISES - 1)]
-        catalogue = Catalogue(deployed_promises(directory=Path(folder)))
+    with tempfile.TemporaryDirectory() as name, mail_sink(bench.logs / "smtp.log") as smtp:
+        folder = Path(name)
+        (promises := folder / "promises").mkdir()
+        copies = [LUND, *write_copies(promises, PROMISES - 1)]
         events = stream(bench.quick, copies)
+        catalogue = Catalogue(deployed_promises(directory=promises))
         accepted = sum(1 for _ in acceptable(events, catalogue, datetime.now(UTC)))
+        await listening(smtp)
         async with bench.database() as database_url:
             namespace = bench.namespace()
-            env = {**service_env(bench.kafka, database_url, namespace), "PROMISES_DIR": folder}
+            env = {
+                **service_env(bench.kafka, database_url, namespace),
+                **notifications_env(email_only_routing(folder), smtp),
+                "PROMISES_DIR": str(promises),
+            }
             with (
                 all_services(env, bench.logs) as services,
                 stopped_on_exit([start_bare(env, bench.logs)]) as (bare,),
@@ -95,24 +112,18 @@ async def run(bench: Bench) -> Result:
                 seconds = await through(database_url, bench.kafka, env, accepted, PIPELINE_WITHIN)
                 targets = [bare, *services.values()]
                 timed = await asyncio.gather(*(scrape(t.url, scrapes, every) for t in targets))
-                record_scrapes(result, "bare", timed[0], None)
-                for name, scraped in zip(services, timed[1:], strict=True):
-                    record_scrapes(result, name, scraped, timed[0])
                 bare_rss = peak_rss(bare.process.pid)
-                rss = {name: peak_rss(s.process.pid) for name, s in services.items()}
-    result.add("bare peak RSS", bare_rss / MB, "MB")
-    code_only = await asyncio.gather(*map(imports_only, SERVICES))
-    for name, imported in zip(SERVICES, code_only, strict=True):
-        result.add(f"{name} peak RSS", rss[name] / MB, "MB")
-        result.add(f"{name} RSS ratio", rss[name] / bare_rss, "× bare")
-        result.add(f"{name} imports-only RSS", imported / MB, "MB")
-        result.targets.append(Target(f"{name} peak RSS", RSS_LIMIT_MB, False))
+                peaks = {name: peak_rss(s.process.pid) for name, s in services.items()}
+    record_scrapes(result, "bare", timed[0], None)
+    for service, scraped in zip(SERVICES, timed[1:], strict=True):
+        record_scrapes(result, service, scraped, timed[0])
+    record_rss(result, bare_rss, peaks, await asyncio.gather(*map(imports_only, SERVICES)))
     result.add("promises", len(copies), "promises")
     result.add("events sent", len(events), "events")
     result.add("events accepted", accepted, "events")
     result.add("pipeline", seconds, "s")
     result.notes.append(
         f"{scrapes} scrapes of each target side by side, one every {every}s, after the pipeline"
-        " caught up; RSS is VmHWM"
+        " caught up; RSS is VmHWM; notifications deliver by email to a local SMTP sink"
     )
     return result

@@ -1,13 +1,15 @@
 -- wrk script of the ingest benchmark: POSTs Lund partner events to /v1/events.
 --
 -- Arguments (after `--`): the data file `bench.load` writes (API key and event templates),
--- events per request (1: one structured event; more: a batch), a run id, and "duplicates"
--- to resend one event over and over instead of new ones.
+-- events per request (1: one structured event; more: a batch), a run id, and how many
+-- distinct events to send over and over (0: every event new).
 --
--- Every event gets an id no request used before (run id, thread, counter), so the service
--- does all it does for a partner's new report: a register row and an outbox row each.
+-- A new event gets an id no request used before (run id, thread, counter), so the service
+-- does all it does for a partner's new report: a register row and an outbox row each. With
+-- a number of distinct events, the first of them are new and the rest resends, spread over
+-- enough ids that connections seldom resend the same event at the same moment.
 
-local templates, size, prefix, duplicates
+local templates, size, prefix, distinct
 local sent = 0
 local threads = {}
 
@@ -21,7 +23,7 @@ function init(args)
   templates = data.events
   size = tonumber(args[2])
   prefix = args[3] .. "-" .. thread_number .. "-"
-  duplicates = args[4] == "duplicates"
+  distinct = tonumber(args[4])
   wrk.method = "POST"
   wrk.path = "/v1/events"
   wrk.headers["Authorization"] = "Bearer " .. data.key
@@ -33,12 +35,14 @@ function init(args)
 end
 
 local function event()
-  sent = sent + 1
-  if duplicates then
-    return templates[1][1] .. prefix .. "again" .. templates[1][2]
+  local number = sent
+  if distinct > 0 then
+    number = sent % distinct
   end
-  local template = templates[sent % #templates + 1]
-  return template[1] .. prefix .. sent .. template[2]
+  sent = sent + 1
+  -- The same number is the same template, so a resend is the very same event.
+  local template = templates[number % #templates + 1]
+  return template[1] .. prefix .. number .. template[2]
 end
 
 function request()

@@ -72,9 +72,10 @@ async def run_wrk(
     size: int,
     seconds: int,
     connections: int,
-    duplicates: bool = False,
+    distinct: int = 0,
 ) -> Load:
-    """POST to `url`/v1/events for `seconds`; `size` events a request (1: not a batch)."""
+    """POST to `url`/v1/events for `seconds`; `size` events a request (1: not a batch),
+    each new, or (`distinct`) the same few again and again."""
     arguments = [
         "--threads=1",
         f"--connections={connections}",
@@ -86,7 +87,7 @@ async def run_wrk(
         str(data),
         str(size),
         uuid.uuid4().hex[:12],
-        "duplicates" if duplicates else "new",
+        str(distinct),
     ]
     process = await asyncio.create_subprocess_exec(
         wrk_path(),

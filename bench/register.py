@@ -45,12 +45,17 @@ class Register:
                 return now
             last = now
 
-    def check(self, load: Load, size: int, connections: int, added: int, *, new: bool) -> None:
+    def check(
+        self, load: Load, size: int, connections: int, added: int, *, distinct: int = 0
+    ) -> None:
         """Every acknowledged event registered; beyond that, at most what was still in flight
-        when wrk stopped (one request a connection) or went unanswered."""
-        acknowledged = load.answered * size if new else min(load.answered, 1)
+        when wrk stopped (one request a connection) or went unanswered. With `distinct`
+        events sent again and again, each of them once."""
         unanswered = connections + load.timeouts + load.socket_errors
-        most = acknowledged + unanswered * size if new else 1
+        acknowledged = load.answered * size
+        most = acknowledged + unanswered * size
+        if distinct:
+            acknowledged, most = min(acknowledged, distinct), distinct
         if not acknowledged <= added <= most:
             raise DataLost(
                 f"the register gained {added} events; the service acknowledged {acknowledged}"
