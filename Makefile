@@ -39,6 +39,7 @@ status: ## Show what is running
 
 test: venv lint typecheck ## Lint, type-check and run every test on a real Kafka and PostgreSQL
 	infra/bin/prometheus.sh install
+	infra/bin/wrk.sh install
 	infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
 
 lint: venv ## ruff lint and format check
@@ -60,6 +61,7 @@ pytest: venv ## The test suite alone (needs KAFKA_BOOTSTRAP_SERVERS and DATABASE
 	$(BIN)/pytest
 
 bench: venv ## Run the benchmarks (BENCH_ARGS=--quick for a smoke run) and print the figures
+	infra/bin/wrk.sh install
 	infra/bin/with-infra.sh -- $(BIN)/python -m bench $(BENCH_ARGS)
 
 format: venv ## Format the code

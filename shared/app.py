@@ -23,7 +23,7 @@ from shared.messaging.connection import KafkaConnection
 from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
 from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
-from shared.observability import ReadinessCheck, configure_logging, operations_router
+from shared.observability import Exposition, ReadinessCheck, configure_logging, operations_router
 from shared.runtime import background, connect_kafka, open_database, readiness_checks
 from shared.settings import ServiceSettings
 
@@ -42,6 +42,8 @@ class Wiring:
     service: str
     # Long-lived tasks the service runs while it serves (started after Kafka is connected).
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Served on /metrics after the registry (see shared.observability.Exposition).
+    expositions: list[Exposition] = field(default_factory=list)
 
     def consume(
         self,
@@ -93,13 +95,14 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     kafka = KafkaConnection.of(settings)
     broker = create_broker(kafka, spec.name, registry)
     checks: dict[str, ReadinessCheck] = {}
+    expositions: list[Exposition] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
             app.state.pool = pool
-            wiring = Wiring(app, pool, broker, registry, spec.name)
+            wiring = Wiring(app, pool, broker, registry, spec.name, expositions=expositions)
             spec.wire(wiring)
             await connect_kafka(broker, kafka, settings)
             checks.update(readiness_checks(pool, broker, kafka))
@@ -117,6 +120,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                 yield
         finally:
             checks.clear()
+            expositions.clear()
             await broker.stop()
             await pool.close()
 
@@ -124,5 +128,5 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     install_problem_handlers(app)
     for router in spec.routers:
         app.include_router(router)
-    app.include_router(operations_router(registry, checks))
+    app.include_router(operations_router(registry, checks, expositions))
     return app

@@ -9,6 +9,7 @@ secrets are `SecretStr`, a URL's password is replaced, and a rejected value is n
 
 from collections.abc import Iterator
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Final, Self
 from urllib.parse import urlsplit, urlunsplit
 
@@ -54,6 +55,9 @@ class ServiceSettings(KafkaSettings):
     topic_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     log_level: str = "INFO"
     startup_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # Promises served besides the shipped ones (Lund 2017): files, and every *.yaml in a folder.
+    promise_files: tuple[Path, ...] = ()
+    promises_dir: Path | None = None
 
     @model_validator(mode="after")
     def refuse_development_defaults_in_production(self) -> Self:
