@@ -5,6 +5,7 @@ handlers and subscribers once the database pool exists); this module does the re
 same order everywhere: migrate, subscribe, connect to Kafka, relay the outbox, serve.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,14 +19,16 @@ from prometheus_client import CollectorRegistry
 
 from shared.http.problems import install_problem_handlers
 from shared.messaging.broker import create_broker
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
 from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
-from shared.observability import ReadinessCheck, configure_logging, operations_router
+from shared.observability import Exposition, ReadinessCheck, configure_logging, operations_router
 from shared.runtime import background, connect_kafka, open_database, readiness_checks
 from shared.settings import ServiceSettings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -39,6 +42,8 @@ class Wiring:
     service: str
     # Long-lived tasks the service runs while it serves (started after Kafka is connected).
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Served on /metrics after the registry (see shared.observability.Exposition).
+    expositions: list[Exposition] = field(default_factory=list)
 
     def consume(
         self,
@@ -82,19 +87,25 @@ class ServiceSpec:
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
+    # What it runs with, for whoever reads the log; the repr shows no secret.
+    log.info("%s starting with %r", spec.name, settings)
+    for warning in settings.kafka_security_warnings():
+        log.warning("%s", warning)
     registry = CollectorRegistry()
-    broker = create_broker(settings.kafka_bootstrap_servers, spec.name, registry)
+    kafka = KafkaConnection.of(settings)
+    broker = create_broker(kafka, spec.name, registry)
     checks: dict[str, ReadinessCheck] = {}
+    expositions: list[Exposition] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
             app.state.pool = pool
-            wiring = Wiring(app, pool, broker, registry, spec.name)
+            wiring = Wiring(app, pool, broker, registry, spec.name, expositions=expositions)
             spec.wire(wiring)
-            await connect_kafka(broker, settings)
-            checks.update(readiness_checks(pool, broker))
+            await connect_kafka(broker, kafka, settings)
+            checks.update(readiness_checks(pool, broker, kafka))
             tasks = [start() for start in wiring.background]
             if spec.relays_outbox:
                 relay = OutboxRelay(
@@ -109,6 +120,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                 yield
         finally:
             checks.clear()
+            expositions.clear()
             await broker.stop()
             await pool.close()
 
@@ -116,5 +128,5 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     install_problem_handlers(app)
     for router in spec.routers:
         app.include_router(router)
-    app.include_router(operations_router(registry, checks))
+    app.include_router(operations_router(registry, checks, expositions))
     return app

@@ -3,14 +3,22 @@
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    disable_created_metrics,
+    generate_latest,
+)
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+# Series a service writes in the text format itself, when prometheus_client's per-sample
+# exposition is too slow for how many there are (the metrics service's KPIs).
+Exposition = Callable[[], bytes]
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -44,15 +52,25 @@ def configure_logging(service: str, level: str) -> None:
     root.setLevel(level.upper())
     # aiokafka reports every reconnect attempt at ERROR; our own retries say it once.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    # httpx logs each request's whole URL at INFO, and a webhook's or Teams' URL may carry its
+    # credential; the services log their deliveries themselves.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def operations_router(
-    registry: CollectorRegistry, checks: Mapping[str, ReadinessCheck]
+    registry: CollectorRegistry,
+    checks: Mapping[str, ReadinessCheck],
+    expositions: Sequence[Exposition] = (),
 ) -> APIRouter:
     """`/health` (the process runs), `/ready` (its dependencies answer) and `/metrics`.
 
     `checks` is filled in once the service has started; until then it is not ready.
+    `/metrics` serves the registry, then each of `expositions` (filled in as `checks` is).
     """
+    # prometheus_client adds a `<name>_created` series to every counter and histogram child,
+    # which doubled the notifications service's series (one child per organisation) and its
+    # scrape time; no rule or dashboard reads them.
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
     router = APIRouter(tags=["operations"])
 
     @router.get("/health")
@@ -79,6 +97,7 @@ def operations_router(
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        text = b"".join([generate_latest(registry), *(written() for written in expositions)])
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
     return router

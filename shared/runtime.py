@@ -15,6 +15,7 @@ from shared.contracts.topics import ALL
 from shared.db.migrations import migrate
 from shared.db.pool import connect_with_retry
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import REFUSED, KafkaConnection, KafkaRefused
 from shared.observability import ReadinessCheck
 from shared.settings import ServiceSettings
 
@@ -30,14 +31,20 @@ async def open_database(settings: ServiceSettings, schema: str, migrations: Path
     return pool
 
 
-async def connect_kafka(broker: KafkaBroker, settings: ServiceSettings) -> None:
-    """Create the project's topics and start the broker, waiting for Kafka to come up."""
+async def connect_kafka(
+    broker: KafkaBroker, kafka: KafkaConnection, settings: ServiceSettings
+) -> None:
+    """Create the project's topics and start the broker, waiting for Kafka to come up.
+
+    A broker that answers but refuses the login is not waited for: the settings are wrong,
+    and the service stops saying so (`KafkaRefused`) rather than retry until the timeout.
+    """
     deadline = time.monotonic() + settings.startup_timeout_seconds
     delay = 0.2
     while True:
         try:
             await ensure_topics(
-                settings.kafka_bootstrap_servers,
+                kafka,
                 ALL,
                 settings.topic_namespace,
                 replication_factor=settings.kafka_replication_factor,
@@ -45,26 +52,36 @@ async def connect_kafka(broker: KafkaBroker, settings: ServiceSettings) -> None:
             await broker.start()
             return
         except Exception as error:
+            reason = await kafka.why_not() or error
+            if isinstance(reason, REFUSED):
+                # Said on a line of its own: the traceback that follows buries it.
+                log.error("%s", kafka.explain(reason))
+                raise KafkaRefused(kafka.explain(reason)) from None
             if time.monotonic() + delay > deadline:
-                raise
-            log.warning("kafka not reachable yet (%s); retrying in %.1fs", error, delay)
+                raise ConnectionError(kafka.explain(reason)) from error
+            log.warning("%s; retrying in %.1fs", kafka.explain(reason), delay)
             with contextlib.suppress(Exception):
                 await broker.stop()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
-def readiness_checks(pool: asyncpg.Pool, broker: KafkaBroker) -> dict[str, ReadinessCheck]:
+def readiness_checks(
+    pool: asyncpg.Pool, broker: KafkaBroker, kafka: KafkaConnection
+) -> dict[str, ReadinessCheck]:
     async def postgres() -> None:
         # Bounded as a whole: a database that hangs must not hang the probe.
         async with pool.acquire(timeout=2) as connection:
             await connection.fetchval("SELECT 1", timeout=2)
 
-    async def kafka() -> None:
+    async def kafka_broker() -> None:
         if not await broker.ping(timeout=2):
-            raise ConnectionError("broker did not answer")
+            reason = await kafka.why_not(timeout_seconds=2)
+            raise ConnectionError(
+                "broker did not answer" if reason is None else kafka.explain(reason)
+            )
 
-    return {"postgres": postgres, "kafka": kafka}
+    return {"postgres": postgres, "kafka": kafka_broker}
 
 
 @contextlib.asynccontextmanager

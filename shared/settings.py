@@ -2,13 +2,21 @@
 
 Read from the environment (names are the field names in upper case). Defaults suit a
 developer machine running `make up`; production mode refuses to start on them.
+
+Settings are shown (their repr, the start-up log line, a validation error) without a secret:
+secrets are `SecretStr`, a URL's password is replaced, and a rejected value is not repeated.
 """
 
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Self
+from pathlib import Path
+from typing import Annotated, Any, Final, Self
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, PostgresDsn, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.kafka_settings import KafkaSettings
 
 
 class Environment(StrEnum):
@@ -17,16 +25,29 @@ class Environment(StrEnum):
 
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+REDACTED: Final = "***"
 
 
-class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+def redacted_url(url: str) -> str:
+    """`url` with the password of its user info replaced, for showing it."""
+    parts = urlsplit(url)
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    if not at or not colon:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{hosts}"))
+
+
+class ServiceSettings(KafkaSettings):
+    # An error shows what is wrong, never the values read: they include passwords.
+    model_config = SettingsConfigDict(
+        extra="ignore", frozen=True, populate_by_name=True, hide_input_in_errors=True
+    )
 
     environment: Environment = Field(
         default=Environment.DEVELOPMENT,
         validation_alias="LOFTE_ENV",
     )
-    kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_replication_factor: Annotated[int, Field(ge=1)] = 1
     database_url: PostgresDsn = PostgresDsn("postgresql://lofte@127.0.0.1:55432/lofte")
     http_host: str = "127.0.0.1"
@@ -34,6 +55,9 @@ class ServiceSettings(BaseSettings):
     topic_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     log_level: str = "INFO"
     startup_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # Promises served besides the shipped ones (Lund 2017): files, and every *.yaml in a folder.
+    promise_files: tuple[Path, ...] = ()
+    promises_dir: Path | None = None
 
     @model_validator(mode="after")
     def refuse_development_defaults_in_production(self) -> Self:
@@ -44,4 +68,13 @@ class ServiceSettings(BaseSettings):
                     "DATABASE_URL has no password: trust authentication is for local "
                     "development only (LOFTE_ENV=production)"
                 )
+            # As with the database: a service that anyone on the network could pass for
+            # must not start, rather than start and be warned about.
+            if problems := self.kafka_security_problems():
+                raise ValueError(f"{'; '.join(problems)} (LOFTE_ENV=production)")
         return self
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            shown = str(value)
+            yield name, (redacted_url(shown) if "://" in shown else value)

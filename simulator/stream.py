@@ -36,6 +36,11 @@ def events_between(start: datetime, end: datetime, seed: int) -> Iterator[Event]
     return (event for _, _, event in sent)
 
 
+def events_of_day(day: date, seed: int) -> list[Event]:
+    """Every event drawn for one day, quirks included, whenever each is sent."""
+    return [event for _, event in _day(day, seed)]
+
+
 def _day(day: date, seed: int) -> list[tuple[datetime, Event]]:
     rng = random.Random(f"{seed}:{day.isoformat()}")
     day_events = _Day(day, rng, seed)

@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -68,10 +68,30 @@ class _Loopback(Controller):
         super()._trigger_server()  # type: ignore[no-untyped-call]  # aiosmtpd leaves it untyped
 
 
+@dataclass(frozen=True)
+class _Login:
+    """A relay's login check: only `user` with `password` may send."""
+
+    user: str
+    password: str
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        given = data if isinstance(data, LoginPassword) else LoginPassword(b"", b"")
+        known = (given.login, given.password) == (self.user.encode(), self.password.encode())
+        return AuthResult(success=known, handled=False)
+
+
 @asynccontextmanager
-async def smtp_server() -> AsyncIterator[tuple[Inbox, int]]:
+async def smtp_server(login: tuple[str, str] | None = None) -> AsyncIterator[tuple[Inbox, int]]:
+    """With `login` (user, password), a relay that takes mail only after that AUTH (over
+    plain text: loopback only)."""
     inbox = Inbox()
-    controller = _Loopback(inbox, hostname="127.0.0.1", port=0, server_hostname="localhost")
+    auth: dict[str, Any] = {}
+    if login is not None:
+        auth = {"authenticator": _Login(*login), "auth_required": True, "auth_require_tls": False}
+    controller = _Loopback(inbox, hostname="127.0.0.1", port=0, server_hostname="localhost", **auth)
     await asyncio.to_thread(controller.start)
     try:
         yield inbox, controller.port
@@ -81,15 +101,16 @@ async def smtp_server() -> AsyncIterator[tuple[Inbox, int]]:
 
 @dataclass
 class Receiver:
-    """A partner's webhook endpoint: verifies the signature (401 otherwise), answers with
-    `answers` in turn (the last repeats), and keeps what it accepted once per webhook-id, as
-    a receiver that deduplicates by the id does. With `hold_first`, the answer to the first
-    request (accepted already) waits for `release`: as if it were lost on the way back. Each
-    answer takes `delay` seconds: a slow receiver keeps deliveries in flight."""
+    """A partner's webhook endpoint: verifies the signature with `secret` (401 otherwise),
+    answers with `answers` in turn (the last repeats), and keeps what it accepted once per
+    webhook-id, as a receiver that deduplicates by the id does. With `hold_first`, the answer
+    to the first request (accepted already) waits for `release`: as if it were lost on the
+    way back. Each answer takes `delay` seconds: a slow receiver keeps deliveries in flight."""
 
     answers: list[int] = field(default_factory=lambda: [204])
     hold_first: bool = False
     delay: float = 0.0
+    secret: str = SECRET
     url: str = ""
     requests: list[str] = field(default_factory=list)
     accepted: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -98,7 +119,7 @@ class Receiver:
     async def hook(self, request: Request) -> Response:
         body = await request.body()
         try:
-            verify(body, request.headers, SECRET)
+            verify(body, request.headers, self.secret)
         except InvalidSignature as error:
             return Response(str(error), status_code=401)
         webhook_id = request.headers["webhook-id"]

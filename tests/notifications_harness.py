@@ -29,6 +29,7 @@ from shared.contracts.kpi_events import (
     StatusName,
 )
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.notification_receivers import SECRET
 
@@ -75,6 +76,7 @@ def routing_file(
     group_wait: str = "10s",
     group_interval: str = "1m",
     nights: str = "natt",
+    secret: str = SECRET,
 ) -> Path:
     """Lund's routing, compact: 10 s group wait, 1 min group interval, 1 h repeats, nights
     muted for what is not critical, escalation of a missed commitment after 2 h. With
@@ -82,7 +84,7 @@ def routing_file(
     A test on the wall clock wants shorter group times and `nights=""` (never muted)."""
     polisen = [f"email: [{MAIL['polisen']}]"] if email else []
     if webhook is not None:
-        polisen.append(f'webhooks: [{{url: "{webhook}", secret: "{SECRET}"}}]')
+        polisen.append(f'webhooks: [{{url: "{webhook}", secret: "{secret}"}}]')
     text = f"""
 contact_points:
   polisen: {{{", ".join(polisen)}}}
@@ -193,7 +195,7 @@ def kpi_event(data: EventData, at: datetime, subject: str) -> CloudEvent:
 
 async def produce(kafka: str, namespace: str, events: Sequence[CloudEvent]) -> None:
     """Binary mode on `lofte.metrics.v1`, keyed by subject, as the metrics service's outbox."""
-    await ensure_topics(kafka, topics.ALL, namespace)
+    await ensure_topics(KafkaConnection(kafka), topics.ALL, namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka)
     await producer.start()
     try:

@@ -2,7 +2,8 @@
 
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.processes import ROOT, free_port
@@ -15,6 +16,8 @@ class OwnKafka:
     run_dir: Path
     port: int
     controller_port: int
+    # More for kafka.sh (a SASL login, a TLS certificate): kept out of the repr, it has secrets.
+    options: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def bootstrap(self) -> str:
@@ -27,6 +30,7 @@ class OwnKafka:
             "LOFTE_KAFKA_PORT": str(self.port),
             "LOFTE_KAFKA_CONTROLLER_PORT": str(self.controller_port),
             "LOFTE_KAFKA_HEAP": "-Xms128m -Xmx384m",
+            **self.options,
         }
         result = subprocess.run(
             ["bash", str(KAFKA_SH), command],
@@ -46,5 +50,5 @@ class OwnKafka:
         self._run("stop")
 
 
-def own_kafka(tmp_path: Path) -> OwnKafka:
-    return OwnKafka(tmp_path / "run", free_port(), free_port())
+def own_kafka(tmp_path: Path, options: Mapping[str, str] | None = None) -> OwnKafka:
+    return OwnKafka(tmp_path / "run", free_port(), free_port(), options or {})

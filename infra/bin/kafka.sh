@@ -7,6 +7,14 @@
 # Environment: LOFTE_KAFKA_PORT (9092), LOFTE_KAFKA_CONTROLLER_PORT (9093),
 # LOFTE_KAFKA_HEAP ("-Xms256m -Xmx768m"), LOFTE_KAFKA_START_TIMEOUT (120 s),
 # LOFTE_RUN_DIR, LOFTE_CACHE_DIR, LOFTE_STOP_TIMEOUT (30 s).
+#
+# With LOFTE_KAFKA_SASL_USERNAME and LOFTE_KAFKA_SASL_PASSWORD set, clients
+# must log in with SASL/SCRAM-SHA-512 (KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT);
+# the user is created when the storage is first formatted, so switching an
+# existing broker to it needs a reset. With LOFTE_KAFKA_TLS_CERT_FILE and
+# LOFTE_KAFKA_TLS_KEY_FILE (PEM; the key unencrypted PKCS#8) the client
+# listener speaks TLS: SSL, or SASL_SSL with the above. The controller listener
+# stays plaintext on loopback.
 set -euo pipefail
 
 COMPONENT=kafka
@@ -24,6 +32,13 @@ KAFKA_LOG4J=$KAFKA_SRC_DIR/log4j2.properties
 KAFKA_DATA=$LOFTE_DATA_DIR/kafka
 KAFKA_CONF=$LOFTE_CONF_DIR/kafka/server.properties
 KAFKA_LOG=$(log_file kafka)
+# Who the storage was formatted for (empty: nobody), so that a start with other
+# credentials is refused instead of failing every client's login.
+KAFKA_SCRAM_MARKER=$LOFTE_DATA_DIR/kafka-scram-user
+: "${LOFTE_KAFKA_SASL_USERNAME:=}"
+: "${LOFTE_KAFKA_SASL_PASSWORD:=}"
+: "${LOFTE_KAFKA_TLS_CERT_FILE:=}"
+: "${LOFTE_KAFKA_TLS_KEY_FILE:=}"
 # Only our broker has "kafka.Kafka <this run folder's config>" on its command line.
 KAFKA_NEEDLE="kafka.Kafka $KAFKA_CONF"
 
@@ -94,14 +109,84 @@ cmd_install() {
   log "Kafka $KAFKA_VERSION ready in $KAFKA_LIBS ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars, $((SECONDS - started))s)"
 }
 
+sasl_wanted() { [[ -n $LOFTE_KAFKA_SASL_USERNAME || -n $LOFTE_KAFKA_SASL_PASSWORD ]]; }
+tls_wanted() { [[ -n $LOFTE_KAFKA_TLS_CERT_FILE || -n $LOFTE_KAFKA_TLS_KEY_FILE ]]; }
+
+client_protocol() {
+  local protocol=PLAINTEXT
+  if sasl_wanted && tls_wanted; then
+    protocol=SASL_SSL
+  elif sasl_wanted; then
+    protocol=SASL_PLAINTEXT
+  elif tls_wanted; then
+    protocol=SSL
+  fi
+  printf '%s\n' "$protocol"
+}
+
+check_tls_settings() {
+  tls_wanted || return 0
+  local file
+  for file in "$LOFTE_KAFKA_TLS_CERT_FILE" "$LOFTE_KAFKA_TLS_KEY_FILE"; do
+    [[ -n $file ]] || die "set both LOFTE_KAFKA_TLS_CERT_FILE and LOFTE_KAFKA_TLS_KEY_FILE, or neither"
+    [[ -r $file ]] || die "cannot read $file"
+  done
+}
+
+check_sasl_settings() {
+  sasl_wanted || return 0
+  [[ -n $LOFTE_KAFKA_SASL_USERNAME && -n $LOFTE_KAFKA_SASL_PASSWORD ]] ||
+    die "set both LOFTE_KAFKA_SASL_USERNAME and LOFTE_KAFKA_SASL_PASSWORD, or neither"
+  # They go into a JAAS line and the storage tool's [name=...,password=...] list,
+  # which have no escapes worth trusting.
+  local value
+  for value in "$LOFTE_KAFKA_SASL_USERNAME" "$LOFTE_KAFKA_SASL_PASSWORD"; do
+    [[ $value =~ ^[A-Za-z0-9._~-]+$ ]] ||
+      die "LOFTE_KAFKA_SASL_USERNAME and LOFTE_KAFKA_SASL_PASSWORD may hold only letters, digits and . _ ~ -"
+  done
+}
+
 render_config() {
   # log.dirs is a comma-separated list in a properties file.
   [[ $KAFKA_DATA != *[,\\]* ]] || die "the run folder path must not contain ',' or '\\': $KAFKA_DATA"
   mkdir -p -- "$(dirname "$KAFKA_CONF")"
-  sed -e "s|@KAFKA_PORT@|$LOFTE_KAFKA_PORT|g" \
-    -e "s|@KAFKA_CONTROLLER_PORT@|$LOFTE_KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@KAFKA_LOG_DIR@|$(sed_escape "$KAFKA_DATA")|g" \
-    "$KAFKA_TEMPLATE" >"$KAFKA_CONF.tmp"
+  local conf_dir protocol
+  conf_dir=$(dirname "$KAFKA_CONF")
+  protocol=$(client_protocol)
+  [[ $conf_dir != *\\* ]] || die "the run folder path must not contain '\\': $conf_dir"
+  (
+    umask 077 # the SASL password and the TLS key may be in it
+    sed -e "s|@KAFKA_PORT@|$LOFTE_KAFKA_PORT|g" \
+      -e "s|@KAFKA_CONTROLLER_PORT@|$LOFTE_KAFKA_CONTROLLER_PORT|g" \
+      -e "s|@KAFKA_CLIENT_PROTOCOL@|$protocol|g" \
+      -e "s|@KAFKA_LOG_DIR@|$(sed_escape "$KAFKA_DATA")|g" \
+      "$KAFKA_TEMPLATE" >"$KAFKA_CONF.tmp"
+    if sasl_wanted; then
+      # The one broker reaches itself through the client listener too, so it logs
+      # in as the same user.
+      cat >>"$KAFKA_CONF.tmp" <<EOF
+
+# SASL/SCRAM on the client listener (LOFTE_KAFKA_SASL_USERNAME/PASSWORD).
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$LOFTE_KAFKA_SASL_USERNAME" password="$LOFTE_KAFKA_SASL_PASSWORD";
+EOF
+    fi
+    if tls_wanted; then
+      # Kafka's PEM key store wants the key and its certificate in one file. The
+      # broker, its own client here, trusts the certificate it serves.
+      cat -- "$LOFTE_KAFKA_TLS_KEY_FILE" "$LOFTE_KAFKA_TLS_CERT_FILE" >"$conf_dir/client-listener.pem"
+      cp -- "$LOFTE_KAFKA_TLS_CERT_FILE" "$conf_dir/client-listener-trust.pem"
+      cat >>"$KAFKA_CONF.tmp" <<EOF
+
+# TLS on the client listener (LOFTE_KAFKA_TLS_CERT_FILE/KEY_FILE).
+listener.name.client.ssl.keystore.type=PEM
+listener.name.client.ssl.keystore.location=$conf_dir/client-listener.pem
+listener.name.client.ssl.truststore.type=PEM
+listener.name.client.ssl.truststore.location=$conf_dir/client-listener-trust.pem
+EOF
+    fi
+  )
   if grep -q '@[A-Z_]*@' "$KAFKA_CONF.tmp"; then
     die "unreplaced placeholder in $KAFKA_TEMPLATE: $(grep -o '@[A-Z_]*@' "$KAFKA_CONF.tmp" | head -n 1)"
   fi
@@ -116,17 +201,31 @@ kafka_tool() {
 # Format once: meta.properties in the data dir carries the cluster id, and a
 # broker refuses to start on a log dir from another cluster.
 format_storage() {
-  [[ -f $KAFKA_DATA/meta.properties ]] && return 0
+  if [[ -f $KAFKA_DATA/meta.properties ]]; then
+    local formatted_for=
+    [[ -f $KAFKA_SCRAM_MARKER ]] && formatted_for=$(cat -- "$KAFKA_SCRAM_MARKER")
+    if sasl_wanted && [[ $formatted_for != "$LOFTE_KAFKA_SASL_USERNAME" ]]; then
+      die "the storage in $KAFKA_DATA has no SCRAM user '$LOFTE_KAFKA_SASL_USERNAME' (users are made when it is formatted); run infra/bin/kafka.sh reset first"
+    fi
+    return 0
+  fi
   # No meta.properties means nothing worth keeping (an interrupted format).
-  rm -rf -- "$KAFKA_DATA"
+  rm -rf -- "$KAFKA_DATA" "$KAFKA_SCRAM_MARKER"
+  local -a scram=()
+  if sasl_wanted; then
+    scram=(--add-scram "SCRAM-SHA-512=[name=$LOFTE_KAFKA_SASL_USERNAME,password=$LOFTE_KAFKA_SASL_PASSWORD]")
+  fi
   local cluster_id out
   cluster_id=$(kafka_tool random-uuid | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1) ||
     die "could not generate a cluster id (java -cp '$KAFKA_LIBS/*' kafka.tools.StorageTool random-uuid failed)"
   log "formatting storage in $KAFKA_DATA (cluster id $cluster_id)"
-  if ! out=$(kafka_tool format --standalone -t "$cluster_id" -c "$KAFKA_CONF" 2>&1); then
+  if ! out=$(kafka_tool format --standalone -t "$cluster_id" -c "$KAFKA_CONF" "${scram[@]}" 2>&1); then
     rm -rf -- "$KAFKA_DATA"
     printf '%s\n' "$out" >&2
     die "formatting the storage failed (output above)"
+  fi
+  if sasl_wanted; then
+    printf '%s\n' "$LOFTE_KAFKA_SASL_USERNAME" >"$KAFKA_SCRAM_MARKER"
   fi
 }
 
@@ -140,6 +239,8 @@ cmd_start() {
     log "already running (pid $pid) on 127.0.0.1:$LOFTE_KAFKA_PORT"
     return 0
   fi
+  check_sasl_settings
+  check_tls_settings
   cmd_install quiet
   ensure_port_free "$LOFTE_KAFKA_PORT" "Kafka"
   ensure_port_free "$LOFTE_KAFKA_CONTROLLER_PORT" "Kafka controller"
@@ -164,7 +265,9 @@ cmd_start() {
     rm -f -- "$(pid_file kafka)"
     die_with_log "$KAFKA_LOG" "Kafka did not become ready"
   fi
-  log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT (pid $pid, $((SECONDS - started))s)"
+  local login=
+  sasl_wanted && login=", SCRAM-SHA-512 user $LOFTE_KAFKA_SASL_USERNAME"
+  log "ready on 127.0.0.1:$LOFTE_KAFKA_PORT with $(client_protocol)$login (pid $pid, $((SECONDS - started))s)"
 }
 
 cmd_stop() {
@@ -196,7 +299,7 @@ cmd_status() {
 
 cmd_reset() {
   cmd_stop
-  rm -rf -- "$KAFKA_DATA" "$(dirname "$KAFKA_CONF")"
+  rm -rf -- "$KAFKA_DATA" "$KAFKA_SCRAM_MARKER" "$(dirname "$KAFKA_CONF")"
   log "data wiped ($KAFKA_DATA); the next start formats a new cluster"
 }
 

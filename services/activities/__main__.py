@@ -1,7 +1,6 @@
 from services.activities.main import create_app
 from services.activities.settings import ActivitiesSettings
-from shared.serve import serve
+from shared.serve import build_and_serve
 
 if __name__ == "__main__":
-    settings = ActivitiesSettings()
-    serve(create_app(settings), settings)
+    build_and_serve(create_app, ActivitiesSettings())

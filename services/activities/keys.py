@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _KEY = re.compile(r"^lofte_(?P<key_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43})$")
 
@@ -17,13 +17,14 @@ _KEY = re.compile(r"^lofte_(?P<key_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43}
 class IssuedKey:
     key_id: str
     secret_sha256: bytes
-    plaintext: str  # shown to the operator once, never stored
+    # Shown to the operator once, never stored, and not in a repr (a traceback, a log line).
+    plaintext: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class PresentedKey:
     key_id: str
-    secret: str
+    secret: str = field(repr=False)
 
 
 def issue() -> IssuedKey:

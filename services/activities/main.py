@@ -16,7 +16,7 @@ from services.activities.handlers import Ingest, IngestFromKafka
 from services.activities.settings import ActivitiesSettings
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
-from shared.promises.loader import default_promises, load_promise
+from shared.promises import deployed_promises
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,7 +26,7 @@ def utc_now() -> datetime:
 
 
 def load_catalogue(settings: ActivitiesSettings) -> Catalogue:
-    return Catalogue([*default_promises(), *map(load_promise, settings.promise_files)])
+    return Catalogue(deployed_promises(settings.promise_files, settings.promises_dir))
 
 
 def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:

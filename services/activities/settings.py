@@ -1,4 +1,3 @@
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
@@ -11,5 +10,3 @@ class ActivitiesSettings(ServiceSettings):
     max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
     consumer_group: str = "lofte-activities"
     batch_max_records: Annotated[int, Field(ge=1, le=10_000)] = 500
-    # Promise files loaded besides the shipped ones (the Lund 2017 promise is the default).
-    promise_files: tuple[Path, ...] = ()

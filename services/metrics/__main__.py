@@ -1,7 +1,6 @@
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
-from shared.serve import serve
+from shared.serve import build_and_serve
 
 if __name__ == "__main__":
-    settings = MetricsSettings()
-    serve(create_app(settings), settings)
+    build_and_serve(create_app, MetricsSettings())

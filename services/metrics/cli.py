@@ -16,7 +16,8 @@ from shared.cli.app import run_command
 from shared.cli.progress import progress_bar
 from shared.cli.registry import Commands, add_command, add_group
 from shared.contracts import topics
-from shared.promises import default_promises, school_holiday_calendars
+from shared.messaging.connection import KafkaConnection
+from shared.promises import deployed_promises, school_holiday_calendars
 
 
 def register(commands: Commands) -> None:
@@ -42,11 +43,12 @@ async def run_rebuild(schema: str) -> int:
         print("refusing to rebuild into the live schema", file=sys.stderr)
         return 2
     settings = MetricsSettings()
+    promises = deployed_promises(settings.promise_files, settings.promises_dir)
     topic = topics.ACTIVITIES.qualified(settings.topic_namespace)
     connection = await asyncpg.connect(str(settings.database_url))
     try:
         done = await rebuild(
-            bootstrap=settings.kafka_bootstrap_servers,
+            kafka=KafkaConnection.of(settings),
             topic=topic,
             connection=connection,
             schema=schema,
@@ -60,7 +62,7 @@ async def run_rebuild(schema: str) -> int:
             file=sys.stderr,
         )
         at = datetime.now(UTC)
-        promises, calendars = default_promises(), school_holiday_calendars()
+        calendars = school_holiday_calendars()
         rebuilt_events = await event_set(connection, schema)
         live_events = await event_set(connection, SCHEMA)
         rebuilt = await kpis_of_schema(connection, schema, promises, calendars, at)

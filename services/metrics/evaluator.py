@@ -8,6 +8,7 @@ Missed slots and passed deadlines need no event to be noticed: the timer's clock
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -22,7 +23,7 @@ from services.metrics.domain.changes import (
     KpiChange,
     changes,
 )
-from services.metrics.domain.engine import evaluate
+from services.metrics.domain.engine import evaluate_log
 from services.metrics.domain.kpis import PromiseKpis, Status
 from services.metrics.event_cache import EventCache
 from shared.db import UNREACHABLE, Connection
@@ -35,6 +36,10 @@ Clock = Callable[[], datetime]
 CLOSING_DAYS = 31
 # The database away, or a statement failing: the round is tried again on the next tick.
 POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
+# Evaluating shares the process with consuming: after each evaluation the evaluator rests
+# this many times as long as it took, so that however long evaluations grow, the consumer
+# that catches up with a backlog keeps most of the time.
+REST_PER_WORK = 4.0
 
 
 class KpiEvaluator:
@@ -62,6 +67,7 @@ class KpiEvaluator:
         self._caught_up = caught_up
         self._dirty = asyncio.Event()
         self.latest: dict[str, PromiseKpis] = {}
+        self.evaluated_events = 0  # how many applied events `latest` comes from
 
     def wake(self) -> None:
         self._dirty.set()
@@ -71,14 +77,19 @@ class KpiEvaluator:
     ) -> PromiseKpis:
         """KPIs as of any time, from the events known now (the HTTP API's `?at=`), for the
         periods containing `period_of` (default: those containing `at`)."""
-        return evaluate(
-            promise, self._cache.all(), at, calendars=self._calendars, period_of=period_of
+        return evaluate_log(
+            promise,
+            self._cache.log(promise.zone),
+            at,
+            calendars=self._calendars,
+            period_of=period_of,
         )
 
     async def run(self) -> None:
         """Evaluate until cancelled: at once, then when woken, and at least every interval."""
         timer_tick = True
         while True:
+            started = time.monotonic()
             try:
                 await self.evaluate_all(catch_up=timer_tick)
             except POSTPONED as error:
@@ -87,6 +98,7 @@ class KpiEvaluator:
                 # Whatever failed, the next round may not: announcements must never stop
                 # for good while the service goes on serving as if all were well.
                 log.exception("KPI evaluation failed; trying again on the next round")
+            await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._dirty.wait(), self._interval)
             timer_tick = not self._dirty.is_set()
@@ -97,6 +109,7 @@ class KpiEvaluator:
         async with self._pool.acquire() as connection:
             if catch_up:
                 await self._cache.catch_up(connection)
+            self.evaluated_events = self._cache.size
             if not await self._caught_up():
                 # Behind on the topic, the KPIs are incomplete: show them, announce nothing.
                 for promise in self.promises:

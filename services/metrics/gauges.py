@@ -2,104 +2,132 @@
 
 Labels are bounded by the promise's own ids (promise, commitment, focus area, organisation,
 indicator, category): no event ids, no free text.
+
+The series are written in the text exposition format directly, once per evaluation, and
+served from that text until the next one. With ten promises they are thousands of samples,
+and prometheus_client's general exposition (label names validated and escaped for every
+sample) took most of a scrape's time, in the event loop the evaluator and consumer share.
+Labels come in name order and values as prometheus_client writes them, so the text is the
+one its exposition would give.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from services.metrics.domain.kpis import PromiseKpis, Status
 
-COMMITMENT = ["promise", "commitment", "focus_area"]
+# prometheus_client's own number format (Go's), so that values read as they always did.
+number: Callable[[float], str] = floatToGoString
+
+# (name, help) in the order they are served.
+FAMILIES = (
+    ("lofte_commitment_done", "Done so far this period."),
+    ("lofte_commitment_target", "Promised for the period."),
+    (
+        "lofte_commitment_expected",
+        "Where the commitment should be by now: target times the elapsed share.",
+    ),
+    ("lofte_commitment_progress_ratio", "Done divided by target."),
+    ("lofte_commitment_status", "1 for the commitment's current status, 0 for the others."),
+    ("lofte_commitment_missed_slots", "Slots of a recurring commitment missed this period."),
+    ("lofte_coverage_ratio", "Share of started coverage cells covered, per organisation."),
+    (
+        "lofte_commitment_responsible",
+        "1 for each organisation responsible for a commitment (for dashboards' filters).",
+    ),
+    (
+        "lofte_outcome_value",
+        "An outcome indicator's value for the period to date ('total' or per category).",
+    ),
+    (
+        "lofte_outcome_comparison_value",
+        "What the outcome is compared with: the same span a year earlier, or the baseline.",
+    ),
+    ("lofte_outcome_status", "1 for the outcome's current status, 0 for the others."),
+)
+
+Sample = tuple[str, str, float]  # family, labels as written between the braces, value
 
 
-class KpiCollector(Collector):
+def label(name: str, value: str) -> str:
+    if "\\" in value or '"' in value or "\n" in value:
+        value = value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
+    return f'{name}="{value}"'
+
+
+def _commitment_samples(kpis: PromiseKpis) -> Iterator[Sample]:
+    promise = label("promise", kpis.promise)
+    for kpi in kpis.commitments:
+        of = f"{label('commitment', kpi.id)},{label('focus_area', kpi.focus_area)}"
+        labels = f"{of},{promise}"
+        yield "lofte_commitment_done", labels, kpi.done
+        if kpi.target is not None:
+            yield "lofte_commitment_target", labels, kpi.target
+        if kpi.expected is not None:
+            yield "lofte_commitment_expected", labels, kpi.expected
+        if kpi.progress_ratio is not None:
+            yield "lofte_commitment_progress_ratio", labels, kpi.progress_ratio
+        for each in Status:
+            status = f'{labels},status="{each.value}"'
+            yield "lofte_commitment_status", status, 1.0 if kpi.status is each else 0.0
+        if kpi.kind == "recurring":
+            yield "lofte_commitment_missed_slots", labels, len(kpi.missed_slots)
+        for organisation, ratio in kpi.coverage_by_organisation.items():
+            by = f"{of},{label('organisation', organisation)},{promise}"
+            yield "lofte_coverage_ratio", by, ratio
+        for organisation in kpi.responsible:
+            by = f"{of},{label('organisation', organisation)},{promise}"
+            yield "lofte_commitment_responsible", by, 1.0
+
+
+def _outcome_samples(kpis: PromiseKpis) -> Iterator[Sample]:
+    promise = label("promise", kpis.promise)
+    for result in kpis.outcomes:
+        indicator = f"{label('indicator', result.id)},{promise}"
+        for each in Status:
+            value = 1.0 if result.status is each else 0.0
+            yield "lofte_outcome_status", f'{indicator},status="{each.value}"', value
+        if result.value is not None:
+            yield "lofte_outcome_value", f'category="total",{indicator}', result.value
+        for category, count in result.by_category.items():
+            yield "lofte_outcome_value", f"{label('category', category)},{indicator}", count
+        if result.comparison_value is not None:
+            total = f'category="total",{indicator}'
+            yield "lofte_outcome_comparison_value", total, result.comparison_value
+        for category, count in result.comparison_by_category.items():
+            by = f"{label('category', category)},{indicator}"
+            yield "lofte_outcome_comparison_value", by, count
+
+
+def exposition(promises: Sequence[PromiseKpis]) -> bytes:
+    """The KPI gauges of `promises` in the text format, as generate_latest writes it."""
+    lines: dict[str, list[str]] = {name: [] for name, _ in FAMILIES}
+    for kpis in promises:
+        for samples in (_commitment_samples(kpis), _outcome_samples(kpis)):
+            for family, labels, value in samples:
+                lines[family].append(f"{family}{{{labels}}} {number(value)}\n")
+    text = []
+    for name, help_text in FAMILIES:
+        text.append(f"# HELP {name} {help_text}\n# TYPE {name} gauge\n")
+        text.extend(lines[name])
+    return "".join(text).encode()
+
+
+class KpiExposition:
+    """The latest KPIs' series, written again only when the evaluator has new KPIs."""
+
     def __init__(self, latest: Callable[[], Mapping[str, PromiseKpis]]) -> None:
         self._latest = latest
+        self._written: tuple[PromiseKpis, ...] = ()
+        self._text = exposition(())
 
-    def collect(self) -> Iterable[GaugeMetricFamily]:
-        done = GaugeMetricFamily(
-            "lofte_commitment_done", "Done so far this period.", labels=COMMITMENT
+    def __call__(self) -> bytes:
+        current = tuple(self._latest().values())
+        unchanged = len(current) == len(self._written) and all(
+            now is before for now, before in zip(current, self._written, strict=True)
         )
-        target = GaugeMetricFamily(
-            "lofte_commitment_target", "Promised for the period.", labels=COMMITMENT
-        )
-        expected = GaugeMetricFamily(
-            "lofte_commitment_expected",
-            "Where the commitment should be by now: target times the elapsed share.",
-            labels=COMMITMENT,
-        )
-        progress = GaugeMetricFamily(
-            "lofte_commitment_progress_ratio", "Done divided by target.", labels=COMMITMENT
-        )
-        status = GaugeMetricFamily(
-            "lofte_commitment_status",
-            "1 for the commitment's current status, 0 for the others.",
-            labels=[*COMMITMENT, "status"],
-        )
-        missed = GaugeMetricFamily(
-            "lofte_commitment_missed_slots",
-            "Slots of a recurring commitment missed this period.",
-            labels=COMMITMENT,
-        )
-        coverage = GaugeMetricFamily(
-            "lofte_coverage_ratio",
-            "Share of started coverage cells covered, per organisation.",
-            labels=[*COMMITMENT, "organisation"],
-        )
-        responsible = GaugeMetricFamily(
-            "lofte_commitment_responsible",
-            "1 for each organisation responsible for a commitment (for dashboards' filters).",
-            labels=[*COMMITMENT, "organisation"],
-        )
-        outcome = GaugeMetricFamily(
-            "lofte_outcome_value",
-            "An outcome indicator's value for the period to date ('total' or per category).",
-            labels=["promise", "indicator", "category"],
-        )
-        comparison = GaugeMetricFamily(
-            "lofte_outcome_comparison_value",
-            "What the outcome is compared with: the same span a year earlier, or the baseline.",
-            labels=["promise", "indicator", "category"],
-        )
-        outcome_status = GaugeMetricFamily(
-            "lofte_outcome_status",
-            "1 for the outcome's current status, 0 for the others.",
-            labels=["promise", "indicator", "status"],
-        )
-        for kpis in self._latest().values():
-            for kpi in kpis.commitments:
-                labels = [kpis.promise, kpi.id, kpi.focus_area]
-                done.add_metric(labels, kpi.done)
-                if kpi.target is not None:
-                    target.add_metric(labels, kpi.target)
-                if kpi.expected is not None:
-                    expected.add_metric(labels, kpi.expected)
-                if kpi.progress_ratio is not None:
-                    progress.add_metric(labels, kpi.progress_ratio)
-                for each in Status:
-                    status.add_metric([*labels, each.value], 1.0 if kpi.status is each else 0.0)
-                if kpi.kind == "recurring":
-                    missed.add_metric(labels, len(kpi.missed_slots))
-                for organisation in kpi.responsible:
-                    responsible.add_metric([*labels, organisation], 1.0)
-                for organisation, ratio in kpi.coverage_by_organisation.items():
-                    coverage.add_metric([*labels, organisation], ratio)
-            for result in kpis.outcomes:
-                for each in Status:
-                    outcome_status.add_metric(
-                        [kpis.promise, result.id, each.value], 1.0 if result.status is each else 0.0
-                    )
-                if result.value is not None:
-                    outcome.add_metric([kpis.promise, result.id, "total"], result.value)
-                for category, count in result.by_category.items():
-                    outcome.add_metric([kpis.promise, result.id, category], count)
-                if result.comparison_value is not None:
-                    comparison.add_metric(
-                        [kpis.promise, result.id, "total"], result.comparison_value
-                    )
-                for category, count in result.comparison_by_category.items():
-                    comparison.add_metric([kpis.promise, result.id, category], count)
-        yield from (done, target, expected, progress, status, missed, coverage, responsible)
-        yield from (outcome, comparison, outcome_status)
+        if not unchanged:
+            self._text = exposition(current)
+            self._written = current
+        return self._text

@@ -29,15 +29,15 @@ class ApplyEvents:
     def __init__(self, cache: EventCache, wake_evaluator: Callable[[], None]) -> None:
         self._cache = cache
         self._wake = wake_evaluator
-        self._uncommitted: list[KnownEvent] = []
+        self._uncommitted: list[tuple[int, KnownEvent]] = []
 
     async def __call__(self, connection: Connection, events: Sequence[KnownEvent]) -> Applied:
-        new_ids = await repository.record_applied(connection, events)
-        new: dict[tuple[str, str], KnownEvent] = {}
+        new_seqs = await repository.record_applied(connection, events)
+        new: dict[tuple[str, str], tuple[int, KnownEvent]] = {}
         for event in events:
             identity = (event.envelope.source, event.envelope.id)
-            if identity in new_ids:
-                new.setdefault(identity, event)
+            if identity in new_seqs:
+                new.setdefault(identity, (new_seqs[identity], event))
         self._uncommitted = list(new.values())
         return Applied(new=len(new), duplicates=len(events) - len(new))
 

@@ -10,17 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import Gauge
 
 from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
-from services.metrics.gauges import KpiCollector
+from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
 from services.metrics.settings import MetricsSettings
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
-from shared.promises import default_promises, school_holiday_calendars
+from shared.promises import deployed_promises, school_holiday_calendars
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,10 +34,10 @@ def create_app(
     settings: MetricsSettings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> FastAPI:
     settings = settings or MetricsSettings()
-    promises = default_promises()
+    promises = deployed_promises(settings.promise_files, settings.promises_dir)
 
     def wire(parts: Wiring) -> None:
-        cache = EventCache()
+        cache = EventCache(promise.zone for promise in promises)
         apply = ApplyEvents(cache, lambda: evaluator.wake())
         consumer = subscribers.subscribe(parts, apply, settings)
         evaluator = KpiEvaluator(
@@ -52,7 +53,12 @@ def create_app(
         )
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
-        parts.registry.register(KpiCollector(lambda: evaluator.latest))
+        parts.expositions.append(KpiExposition(lambda: evaluator.latest))
+        Gauge(
+            "lofte_kpi_evaluated_events",
+            "Applied events the latest KPIs were evaluated from.",
+            registry=parts.registry,
+        ).set_function(lambda: evaluator.evaluated_events)
         parts.background.append(evaluator.run)
 
     spec = ServiceSpec(

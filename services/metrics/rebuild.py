@@ -13,13 +13,15 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.metrics import repository
-from services.metrics.domain.engine import evaluate
+from services.metrics.domain.engine import evaluate_log
 from services.metrics.domain.facts import KnownEvent
+from services.metrics.event_cache import EventCache
 from services.metrics.handlers import decode
 from services.metrics.kpi_json import promise_json
 from shared.contracts.errors import InvalidEvent
 from shared.db import Connection
 from shared.db.migrations import migrate, quote_ident
+from shared.messaging.connection import KafkaConnection
 from shared.promises import Promise, SchoolHolidayCalendar
 
 Progress = Callable[[int, int], None]
@@ -34,7 +36,7 @@ class Rebuilt:
 
 async def rebuild(
     *,
-    bootstrap: str,
+    kafka: KafkaConnection,
     topic: str,
     connection: Connection,
     schema: str,
@@ -45,7 +47,7 @@ async def rebuild(
     await connection.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
     await migrate(connection, schema, migrations)
     await connection.execute(f"SET search_path = {quote_ident(schema)}")
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.aiokafka_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         # The consumer's own metadata only covers topics it subscribed to; ask the cluster.
@@ -89,8 +91,12 @@ async def kpis_of_schema(
     at: datetime,
 ) -> dict[str, object]:
     await connection.execute(f"SET search_path = {quote_ident(schema)}")
-    events, _ = await repository.events_after(connection, 0)
-    return {p.id: promise_json(evaluate(p, events, at, calendars=calendars)) for p in promises}
+    cache = EventCache(p.zone for p in promises)
+    await cache.catch_up(connection)
+    return {
+        p.id: promise_json(evaluate_log(p, cache.log(p.zone), at, calendars=calendars))
+        for p in promises
+    }
 
 
 async def _behind(

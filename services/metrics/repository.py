@@ -13,8 +13,9 @@ from shared.db import Connection
 
 async def record_applied(
     connection: Connection, events: Sequence[KnownEvent]
-) -> set[tuple[str, str]]:
-    """Write the dedup records; return the (source, id) of the events seen for the first time."""
+) -> dict[tuple[str, str], int]:
+    """Write the dedup records; return the sequence numbers of the events seen for the first
+    time, by (source, id)."""
     rows = await connection.fetch(
         """
         INSERT INTO applied_events
@@ -22,7 +23,7 @@ async def record_applied(
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                              $5::timestamptz[], $6::jsonb[], $7::int[])
         ON CONFLICT (source, id) DO NOTHING
-        RETURNING source, id
+        RETURNING seq, source, id
         """,
         [e.envelope.source for e in events],
         [e.envelope.id for e in events],
@@ -32,18 +33,20 @@ async def record_applied(
         [json.dumps(e.envelope.data, ensure_ascii=False) for e in events],
         [e.envelope.schemaversion for e in events],
     )
-    return {(row["source"], row["id"]) for row in rows}
+    return {(row["source"], row["id"]): row["seq"] for row in rows}
 
 
-async def events_after(connection: Connection, seq: int) -> tuple[list[KnownEvent], int]:
-    """The applied events with a sequence number above `seq`, and the highest one seen."""
+async def events_after(
+    connection: Connection, seq: int, limit: int
+) -> list[tuple[int, KnownEvent]]:
+    """Up to `limit` applied events with a sequence number above `seq`, in sequence order."""
     rows = await connection.fetch(
         "SELECT seq, source, id, type, subject, occurred_at, data, schema_version"
-        " FROM applied_events WHERE seq > $1 ORDER BY seq",
+        " FROM applied_events WHERE seq > $1 ORDER BY seq LIMIT $2",
         seq,
+        limit,
     )
-    events = [_known(row) for row in rows]
-    return events, max((row["seq"] for row in rows), default=seq)
+    return [(row["seq"], _known(row)) for row in rows]
 
 
 def _known(row: Any) -> KnownEvent:

@@ -1,7 +1,6 @@
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
-from shared.serve import serve
+from shared.serve import build_and_serve
 
 if __name__ == "__main__":
-    settings = NotificationsSettings()
-    serve(create_app(settings), settings)
+    build_and_serve(create_app, NotificationsSettings())

@@ -30,7 +30,7 @@ from services.notifications.sender import RetryPolicy, Sender
 from services.notifications.settings import NotificationsSettings, load_routing
 from services.notifications.telemetry import NotificationMetrics
 from shared.app import ServiceSpec, Wiring, build_app
-from shared.promises import default_promises, school_holiday_calendars
+from shared.promises import deployed_promises, school_holiday_calendars
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -44,7 +44,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or NotificationsSettings()
     config = load_routing(settings.routing_file)
-    promises = default_promises()
+    promises = deployed_promises(settings.promise_files, settings.promises_dir)
     links = AckLinks(settings.ack_secret.get_secret_value().encode(), settings.public_url)
 
     def wire(parts: Wiring) -> None:

@@ -5,11 +5,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.notifications import silences
 from services.notifications.api import NO_NUL, parts
 from services.notifications.domain import LABEL_NAMES, Silence, dry_run
+from shared.contracts.cloudevents import Instant
 from shared.contracts.errors import InvalidEvent, Problem
 from shared.http.problems import ProblemError
 
@@ -27,8 +28,8 @@ class SilenceRequest(BaseModel):
         list[Annotated[str, Field(max_length=500, pattern=NO_NUL)]],
         Field(min_length=1, examples=[['commitment="sno-mote"', 'organisation="polisen"']]),
     ]
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     created_by: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
     comment: Annotated[str, Field(min_length=1, max_length=2000, pattern=NO_NUL)]
 
@@ -39,7 +40,7 @@ class DryRunRequest(BaseModel):
     labels: dict[str, str] = Field(
         examples=[{"organisation": "polisen", "severity": "critical", "kind": "occurrence.missed"}]
     )
-    at: AwareDatetime | None = Field(
+    at: Instant | None = Field(
         default=None, description="say also whether mute timings hold at this time"
     )
 

@@ -6,10 +6,12 @@ is allowed, by calling `build_parser` with the longer list.
 """
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from shared.cli import promise
 from shared.cli.registry import Handler, Register
+from shared.promises import PromiseFileError
 
 # The groups shared/ can offer without importing a service.
 COMMAND_GROUPS: tuple[Register, ...] = (promise.register,)
@@ -31,7 +33,12 @@ def run_command(groups: Sequence[Register], argv: Sequence[str] | None = None) -
     usage)."""
     args = build_parser(groups).parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except PromiseFileError as error:
+        # The deployment's promises (PROMISE_FILES, PROMISES_DIR), which commands load too.
+        print(f"the promises do not load\n{error}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,19 +7,20 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from shared.contracts.topics import TopicSpec
+from shared.messaging.connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: KafkaConnection,
     specs: Iterable[TopicSpec],
     namespace: str = "",
     *,
     replication_factor: int = 1,
 ) -> list[str]:
     """Create whichever of `specs` do not exist yet; return the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="lofte-admin")
+    admin = AIOKafkaAdminClient(**kafka.aiokafka_options(), client_id="lofte-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())

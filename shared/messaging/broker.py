@@ -4,10 +4,13 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
+from shared.messaging.connection import KafkaConnection
 
-def create_broker(bootstrap_servers: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
+
+def create_broker(kafka: KafkaConnection, service: str, registry: CollectorRegistry) -> KafkaBroker:
     return KafkaBroker(
-        bootstrap_servers,
+        kafka.bootstrap_servers,
+        security=kafka.security,
         client_id=f"lofte-{service}",
         # Every accepted event must survive a broker restart, so wait for all replicas and let
         # the producer retry without creating duplicates.

@@ -103,19 +103,29 @@ async def _readable_headers(
     # The framework reads every header as UTF-8 and, when one is not, drops the whole batch
     # without a word, valid records included. It is given text it can read; the consumer's
     # `decode` still gets the records as they came, and parks the one it cannot read.
-    readable = tuple(
-        dataclasses.replace(
-            record,
-            headers=[
-                (name, raw.decode("utf-8", errors="backslashreplace").encode())
-                for name, raw in record.headers
-            ],
-        )
-        for record in records
-    )
+    readable = tuple(record if _utf8_headers(record) else _readable(record) for record in records)
     message = await parse(readable)
     message.raw_message = records
     return message
+
+
+def _utf8_headers(record: "ConsumerRecord[bytes, bytes]") -> bool:
+    try:
+        for _, raw in record.headers:
+            raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _readable(record: "ConsumerRecord[bytes, bytes]") -> "ConsumerRecord[bytes, bytes]":
+    return dataclasses.replace(
+        record,
+        headers=[
+            (name, raw.decode("utf-8", errors="backslashreplace").encode())
+            for name, raw in record.headers
+        ],
+    )
 
 
 class BatchConsumer(Generic[T]):
@@ -142,6 +152,7 @@ class BatchConsumer(Generic[T]):
         self._max_records = max_records
         self._on_committed = on_committed
         self._subscriber: object | None = None
+        self._ends_when_asked: dict[Any, int] = {}
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
@@ -179,10 +190,13 @@ class BatchConsumer(Generic[T]):
         self._subscriber = subscriber
 
     async def caught_up(self) -> bool:
-        """Whether this consumer has processed everything its partitions held when asked.
+        """Whether this consumer has processed everything its partitions held when last asked
+        (the first time: when asked now).
 
         Until then, state built from the topic is incomplete: a consumer catching up after
-        downtime must not make anyone announce that something never happened. While Kafka
+        downtime must not make anyone announce that something never happened. Comparing with
+        the ends seen at the previous question rather than with today's keeps a consumer of a
+        steady stream, always a few records short of the end, counted as live. While Kafka
         cannot say (it is away), the answer is no.
         """
         consumer = getattr(self._subscriber, "consumer", None)
@@ -193,8 +207,9 @@ class BatchConsumer(Generic[T]):
             return False
         try:
             ends = await consumer.end_offsets(assigned)
+            earlier, self._ends_when_asked = self._ends_when_asked, ends
             for partition in assigned:
-                if await consumer.position(partition) < ends[partition]:
+                if await consumer.position(partition) < earlier.get(partition, ends[partition]):
                     return False
         except KafkaError as error:
             log.warning("how far %s has been read is not known now: %s", self.topic, error)

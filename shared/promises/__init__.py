@@ -15,6 +15,7 @@ from shared.promises.coverage import (
     PeriodDimension,
 )
 from shared.promises.dated import DatedTarget, Occurrence, Window
+from shared.promises.deployment import deployed_promises
 from shared.promises.indicators import (
     INCIDENT_CATEGORIES,
     ActivityCount,
@@ -105,6 +106,7 @@ __all__ = [
     "activity_meets",
     "default_promise",
     "default_promises",
+    "deployed_promises",
     "due_slots",
     "load_promise",
     "load_promise_text",

@@ -44,22 +44,32 @@ def load_promise_text(
     text: str,
     name: str,
     calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
+    taken: Mapping[str, str] | None = None,
 ) -> Promise:
     """The promise in `text`; `name` is the file name its problems are reported under.
 
     A schedule before school holidays must name a known calendar (by default the shipped
-    ones), since without dates it could never fall due.
+    ones), since without dates it could never fall due. `taken` maps the ids of promises
+    loaded already to where they came from: events and KPIs find a promise by its id.
     """
     known = school_holiday_calendars() if calendars is None else calendars
-    return validate_yaml(Promise, text, name, lambda p: _unknown_calendars(p, known))
+
+    def check(promise: Promise) -> Iterator[tuple[Loc, str]]:
+        yield from _unknown_calendars(promise, known)
+        if taken and promise.id in taken:
+            yield ("id",), f"promise {promise.id!r} is loaded already, from {taken[promise.id]}"
+
+    return validate_yaml(Promise, text, name, check)
 
 
 def load_promise(
-    path: str | Path, calendars: Mapping[str, SchoolHolidayCalendar] | None = None
+    path: str | Path,
+    calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
+    taken: Mapping[str, str] | None = None,
 ) -> Promise:
     """The promise in the YAML file at `path`; OSError when it cannot be read."""
     source = Path(path)
-    return load_promise_text(source.read_text(encoding="utf-8"), str(path), calendars)
+    return load_promise_text(source.read_text(encoding="utf-8"), str(path), calendars, taken)
 
 
 @cache

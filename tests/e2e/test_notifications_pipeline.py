@@ -18,6 +18,7 @@ from tests.notification_receivers import Inbox, Receiver, smtp_server, webhook_r
 from tests.notifications_harness import MAIL, produce, routing_file, status_changed
 from tests.polling import eventually
 from tests.processes import SERVICES, service_env, start, stopped_on_exit, wait_ready
+from tests.service_http import get_json
 
 FOLDER = "Informera privata aktörer om att ta bort klotter"
 
@@ -42,13 +43,6 @@ def environment(
         "DISPATCHER_MAX_INTERVAL_SECONDS": "0.2",
         "SENDER_POLL_SECONDS": "0.2",
     }
-
-
-async def get_json(url: str) -> Any:
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(url)
-        response.raise_for_status()
-        return response.json()
 
 
 async def test_a_partner_report_reaches_the_inboxes_of_those_responsible(

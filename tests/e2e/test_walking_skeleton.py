@@ -20,6 +20,7 @@ from tests.factories import activity_completed, deliverable_completed
 from tests.kafka_records import header, read_topic
 from tests.polling import eventually
 from tests.processes import ServiceProcess, all_services, service_env, wait_ready
+from tests.service_http import get_json, post_event
 
 
 @pytest.fixture
@@ -40,25 +41,6 @@ async def ready(running: dict[str, ServiceProcess]) -> dict[str, str]:
 @pytest.fixture
 async def polisen_key(database_url: str) -> str:
     return await create_key(database_url, "polisen")
-
-
-async def get_json(url: str) -> Any:
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(url)
-        response.raise_for_status()
-        return response.json()
-
-
-async def post_event(url: str, body: bytes, key: str) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=5) as client:
-        return await client.post(
-            f"{url}/v1/events",
-            content=body,
-            headers={
-                "content-type": "application/cloudevents+json",
-                "authorization": f"Bearer {key}",
-            },
-        )
 
 
 async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(

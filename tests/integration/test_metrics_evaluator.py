@@ -48,11 +48,12 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
             raise KafkaTimeoutError("Failed to get offsets by times in 40000 ms")
         return True
 
+    promises = default_promises()
     evaluator = KpiEvaluator(
         pool=pool,
-        promises=default_promises(),
+        promises=promises,
         calendars=school_holiday_calendars(),
-        cache=EventCache(),
+        cache=EventCache(promise.zone for promise in promises),
         clock=lambda: local(2017, 3, 15, 9),
         output_topic="lofte.metrics.v1",
         gap_notice_days=7,

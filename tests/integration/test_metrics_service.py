@@ -23,6 +23,7 @@ from services.metrics.settings import MetricsSettings
 from shared.contracts import topics
 from shared.contracts.cloudevents import parse_structured, to_kafka_headers, to_kafka_value
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.kafka_records import header, read_topic
@@ -56,7 +57,7 @@ async def metrics_service(
 
 async def produce(kafka: str, namespace: str, documents: list[dict[str, Any]]) -> None:
     """As the activities service would publish them; the topics exist before any service."""
-    await ensure_topics(kafka, topics.ALL, namespace)
+    await ensure_topics(KafkaConnection(kafka), topics.ALL, namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka)
     await producer.start()
     try:
@@ -262,7 +263,7 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_next_event_counts(
 ) -> None:
     unknown = sno_meeting(13)
     event = parse_structured(unknown)
-    await ensure_topics(kafka_bootstrap, topics.ALL, namespace)
+    await ensure_topics(KafkaConnection(kafka_bootstrap), topics.ALL, namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     try:

@@ -8,6 +8,7 @@ from aiokafka import AIOKafkaProducer
 from shared.contracts import topics
 from shared.contracts.cloudevents import to_kafka_headers, to_kafka_value
 from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
 from tests.kafka_records import header, read_topic
 from tests.notifications_harness import (
     Clock,
@@ -31,7 +32,7 @@ async def test_unreadable_kpi_events_are_parked_with_the_reason_and_the_next_one
     unknown_status = status_changed("volontarinsatser", "at-risk", clock.now)
     bad_data = to_kafka_value(unknown_status).replace(b'"at-risk"', b'"vanished"')
     unknown_type = {**to_kafka_headers(unknown_status), "ce_type": "commitment.renamed"}
-    await ensure_topics(kafka_bootstrap, topics.ALL, namespace)
+    await ensure_topics(KafkaConnection(kafka_bootstrap), topics.ALL, namespace)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     try:

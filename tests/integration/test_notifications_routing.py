@@ -212,3 +212,22 @@ async def test_a_dry_run_shows_where_a_notification_would_go_and_why(
         "/v1/kpi-events",
         "/v1/deliveries",
     } <= set(document["paths"])
+
+
+async def test_a_dry_run_at_the_ends_of_the_calendar_is_refused(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    """Found by fuzzing: a time no Stockholm clock can show was a 500."""
+    clock = Clock(local(2017, 5, 16, 23, 0))
+    edges = ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+    config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), 25)
+    async with notifications_service(config, clock) as client:
+        answers = [
+            await client.post(
+                "/v1/routing/dry-run", json={"labels": {"organisation": "polisen"}, "at": at}
+            )
+            for at in edges
+        ]
+
+    assert [a.status_code for a in answers] == [422] * len(edges)
+    assert {a.json()["errors"][0]["location"] for a in answers} == {"body.at"}

@@ -160,3 +160,37 @@ async def test_a_missed_commitment_makes_its_own_at_risk_news_moot(
         "missas",
     ]
     assert inhibited == 1.0
+
+
+async def test_a_silence_at_the_ends_of_the_calendar_is_refused_and_planning_goes_on(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    """Found by fuzzing: such a silence was stored (year 1 as PostgreSQL's -infinity), its
+    request answered 500, and every planning round after it failed, so nothing was sent."""
+    clock = Clock(local(2017, 5, 16, 10, 0))
+    edges = [
+        ("0001-01-01T00:00:00Z", "2017-05-17T00:00:00Z", "body.starts_at"),
+        ("0001-01-01T00:00:00+14:00", "2017-05-17T00:00:00Z", "body.starts_at"),
+        ("2017-05-16T00:00:00Z", "9999-12-31T23:59:59-14:00", "body.ends_at"),
+    ]
+    async with smtp_server() as (inbox, port):
+        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
+        async with notifications_service(config, clock) as client:
+            refused = [
+                await client.post("/v1/silences", json=silence(start, end, "volontarinsatser"))
+                for start, end, _ in edges
+            ]
+            stored = (await client.get("/v1/silences", params={"expired": "true"})).json()
+            await produce(
+                kafka_bootstrap,
+                namespace,
+                [status_changed("volontarinsatser", "at-risk", clock.now)],
+            )
+            await eventually(lambda: listed(client), lambda found: len(found) == 1)
+            clock.advance(seconds=10)
+            await eventually(inbox.count, lambda n: n == 1)
+
+    assert [r.status_code for r in refused] == [422] * len(edges)
+    assert [r.json()["errors"][0]["location"] for r in refused] == [e[2] for e in edges]
+    assert "ends of the calendar" in refused[0].json()["errors"][0]["message"]
+    assert stored == []

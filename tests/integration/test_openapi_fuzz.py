@@ -5,7 +5,6 @@ schema) from `/openapi.json`; they go to the running app in-process, on the test
 loop, with a valid API key, and `not_a_server_error` judges every answer.
 """
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import PostgresDsn
 from schemathesis import GenerationMode
@@ -24,8 +23,8 @@ from services.activities.main import create_app
 from services.activities.settings import ActivitiesSettings
 from tests.answering import answering
 from tests.keys import create_key
+from tests.openapi_fuzzing import FUZZ_SETTINGS, NEGATIVE, POSITIVE, described, runs, send
 
-POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 # Every operation the document describes (`test_every_operation_is_fuzzed` keeps this honest),
 # with the modes it has inputs for: without a constrained parameter or body nothing can break
 # the schema, so negative mode has nothing to generate.
@@ -37,8 +36,7 @@ OPERATIONS = {
     ("GET", "/health"): (POSITIVE,),
     ("GET", "/ready"): (POSITIVE,),
 }
-RUNS = [(method, path, mode) for (method, path), modes in OPERATIONS.items() for mode in modes]
-EXAMPLES = 100  # per operation and mode: bounded, so that the whole file runs in about 20 s
+RUNS = runs(OPERATIONS)
 
 
 @dataclass(frozen=True)
@@ -65,38 +63,7 @@ async def service(
         yield Service(client, await create_key(database_url, "polisen"), schema, document)
 
 
-async def send(service: Service, case: schemathesis.Case[Any]) -> httpx.Response:
-    """The generated request, sent the way a partner's HTTP client would send it."""
-    request = case.as_transport_kwargs(base_url=str(service.client.base_url))
-    headers = {"authorization": f"Bearer {service.key}", **request["headers"]}
-    if request.get("cookies"):
-        headers["cookie"] = "; ".join(f"{k}={v}" for k, v in request["cookies"].items())
-    content: bytes | None = None
-    if "json" in request:
-        content = json.dumps(request["json"]).encode()
-    elif "data" in request:
-        data = request["data"]
-        content = data.encode() if isinstance(data, str) else data
-    return await service.client.request(
-        request["method"],
-        request["url"],
-        params=request.get("params"),
-        headers=headers,
-        content=content,
-    )
-
-
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,  # one running service serves every example
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@FUZZ_SETTINGS
 @given(data=st.data())
 @pytest.mark.parametrize(("method", "path", "mode"), RUNS, ids=[f"{m} {p} {g}" for m, p, g in RUNS])
 async def test_no_generated_request_is_a_server_error(
@@ -106,19 +73,13 @@ async def test_no_generated_request_is_a_server_error(
         service.schema[path][method].as_strategy(generation_mode=mode), label="request"
     )
 
-    response = await send(service, case)
+    response = await send(service.client, case, {"authorization": f"Bearer {service.key}"})
 
     case.validate_response(response, checks=[not_a_server_error])
 
 
 async def test_every_operation_is_fuzzed(service: Service) -> None:
-    described = {
-        (method.upper(), path)
-        for path, operations in service.document["paths"].items()
-        for method in operations
-    }
-
-    assert described == set(OPERATIONS)
+    assert described(service.document) == set(OPERATIONS)
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,14 @@ async def test_events_accepted_while_kafka_is_down_are_delivered_after_it_return
     sent = [activity_completed("volontarinsatser", organisations=("polisen",)) for _ in range(5)]
 
     answers = [await client.post("/v1/events", json=event, headers=headers) for event in sent]
+    readiness = await client.get("/ready")
 
     assert [a.status_code for a in answers] == [202] * 5
+    assert readiness.status_code == 503
+    # Why, not just that: the operator sees whom the service tried and what happened.
+    assert readiness.json()["checks"]["kafka"].startswith(
+        f"unavailable: Kafka at {kafka.bootstrap}: "
+    )
     assert await outbox_size(database_url) == 5
 
     kafka.start()

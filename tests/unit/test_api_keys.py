@@ -32,3 +32,14 @@ def test_anything_not_shaped_like_a_key_is_not_parsed() -> None:
     assert keys.parse("") is None
     assert keys.parse("Bearer lofte_") is None
     assert keys.parse("lofte_0123456789abcdef_short") is None
+
+
+def test_a_key_shows_its_id_and_never_its_secret() -> None:
+    issued = keys.issue()
+    presented = keys.parse(issued.plaintext)
+    assert presented is not None
+
+    shown = f"{issued!r} {presented!r}"
+
+    assert issued.key_id in shown
+    assert presented.secret not in shown

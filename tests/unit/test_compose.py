@@ -511,6 +511,11 @@ def test_service_logs_in_with_the_password_postgres_was_given(
     environment = environment_of(service(compose, name))
     for variable, value in environment.items():
         monkeypatch.setenv(variable, value)
+    # Production also refuses to reach Kafka without logging in; compose's broker is for
+    # development, so a production deployment names its own cluster and login.
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "lofte")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "kafka-s3cret")
     if name == "notifications":
         # Production also refuses its development ack secret and the example routing file.
         routing = tmp_path / "routing.yaml"

@@ -9,7 +9,13 @@ from pydantic import ValidationError
 from services.notifications.settings import NotificationsSettings
 
 STRONG = "k4Jd9s0Lq2Zx8Vb7Nm1Pw3Ry6Tu5Ei0Oa"
-PRODUCTION = {"LOFTE_ENV": "production", "DATABASE_URL": "postgresql://lofte:pw@db:5432/lofte"}
+PRODUCTION = {
+    "LOFTE_ENV": "production",
+    "DATABASE_URL": "postgresql://lofte:pw@db:5432/lofte",
+    "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+    "KAFKA_SASL_USERNAME": "lofte",
+    "KAFKA_SASL_PASSWORD": "pw",
+}
 
 
 @pytest.fixture(autouse=True)

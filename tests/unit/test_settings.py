@@ -40,6 +40,9 @@ def test_production_refuses_a_database_without_password(monkeypatch: pytest.Monk
 def test_production_starts_with_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOFTE_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "postgresql://lofte:s3cret-value@db:5432/lofte")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "lofte-activities")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "another-s3cret")
 
     assert ActivitiesSettings().environment == "production"
 

@@ -3,7 +3,7 @@
 The metrics service's series name a commitment's promise and focus area but not the
 organisations responsible for it, which the Löftet dashboard filters by. Until the service
 exports that itself, one constant series per (commitment, organisation) of the shipped
-promises stands in; a promise loaded through PROMISE_FILES is not covered.
+promises stands in; a promise loaded through PROMISE_FILES or PROMISES_DIR is not covered.
 """
 
 import json

@@ -18,7 +18,7 @@ from typing import Any
 from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
-from services.metrics.domain.facts import Facts, KnownEvent
+from services.metrics.domain.facts import FactLog, KnownEvent, distinct
 from services.metrics.domain.kpis import CommitmentKpi, PromiseKpis
 from services.metrics.domain.one_off import evaluate_dated, evaluate_deliverable
 from services.metrics.domain.outcomes import evaluate_outcome
@@ -59,12 +59,26 @@ def evaluate(
 
     `calendars` are the school-holiday calendars by id (the shipped ones by default).
     """
+    log = FactLog(promise.zone)
+    log.add(distinct(events))
+    return evaluate_log(promise, log, at, calendars=calendars, period_of=period_of)
+
+
+def evaluate_log(
+    promise: Promise,
+    log: FactLog,
+    at: datetime,
+    *,
+    calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
+    period_of: date | None = None,
+) -> PromiseKpis:
+    """`evaluate` over a log the caller keeps: the same KPIs, without reading every event."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("the evaluation time must be time zone aware")
     local = at.astimezone(promise.zone)
     context = Context(
         promise=promise,
-        facts=Facts.known_at(events, local, promise.zone),
+        facts=log.facts_at(local),
         at=local,
         reference=period_of or local.date(),
         calendars=school_holiday_calendars() if calendars is None else calendars,

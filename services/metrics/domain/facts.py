@@ -13,14 +13,19 @@ however often. So, before any rule sees them, the events are normalised:
   was withdrawn later still counts for the past. Retractions are not themselves retracted:
   a partner undoes a retraction by sending the event again under a new id.
 
-The rules then read indexes built here once per evaluation, by commitment and by type.
+The facts are kept in order, by commitment and by kind, as the events come (`FactLog`), so
+an evaluation reads the facts as of its instant by bisection instead of going through every
+event again; the rules then select their periods by bisection too.
 """
 
+import sys
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from shared.contracts.cloudevents import CloudEvent
@@ -34,6 +39,8 @@ from shared.contracts.events import (
 )
 
 D = TypeVar("D", bound=EventData)
+T = TypeVar("T")
+MAX_SHARED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +53,22 @@ class KnownEvent:
 
 @dataclass(frozen=True, slots=True)
 class Fact(Generic[D]):
-    """An event that counts: when it happened in the promise's zone, and what it says."""
+    """An event that counts: when it happened in the promise's zone, and what it says.
+
+    Facts are ordered by (time, source, id): a total order, so that every "earliest" and
+    every list order is the same whatever order the events arrived in.
+    """
 
     time: datetime
     day: date
     data: D
+    source: str
+    id: str
+
+
+ORDER = attrgetter("time", "source", "id")
+TIME = attrgetter("time")
+DAY = attrgetter("day")
 
 
 def _key(event: KnownEvent) -> tuple[str, str]:
@@ -74,7 +92,7 @@ def distinct(events: Iterable[KnownEvent]) -> list[KnownEvent]:
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What had happened by an instant, by kind; each list in time order."""
+    """What had happened by an instant, by kind; each list in (time, source, id) order."""
 
     activities: Mapping[str, Sequence[Fact[ActivityCompleted]]]
     deliverables: Mapping[str, Sequence[Fact[DeliverableCompleted]]]
@@ -83,33 +101,9 @@ class Facts:
 
     @classmethod
     def known_at(cls, events: Iterable[KnownEvent], at: datetime, zone: ZoneInfo) -> "Facts":
-        visible = [e for e in distinct(events) if e.envelope.time <= at]
-        retracted = {
-            (e.envelope.source, e.data.event_id)
-            for e in visible
-            if isinstance(e.data, EventRetracted)
-        }
-        # Sorting on (time, source, id) makes every "earliest" and every list order total.
-        kept = sorted(
-            (e for e in visible if _key(e) not in retracted),
-            key=lambda e: (e.envelope.time, e.envelope.source, e.envelope.id),
-        )
-        activities: defaultdict[str, list[Fact[ActivityCompleted]]] = defaultdict(list)
-        deliverables: defaultdict[str, list[Fact[DeliverableCompleted]]] = defaultdict(list)
-        incidents: list[Fact[IncidentRecorded]] = []
-        surveys: defaultdict[str, list[Fact[SurveyPublished]]] = defaultdict(list)
-        for event in kept:
-            time = event.envelope.time.astimezone(zone)
-            data = event.data
-            if isinstance(data, ActivityCompleted):
-                activities[data.commitment].append(Fact(time, time.date(), data))
-            elif isinstance(data, DeliverableCompleted):
-                deliverables[data.commitment].append(Fact(time, time.date(), data))
-            elif isinstance(data, IncidentRecorded):
-                incidents.append(Fact(time, time.date(), data))
-            elif isinstance(data, SurveyPublished):
-                surveys[data.indicator].append(Fact(time, time.date(), data))
-        return cls(dict(activities), dict(deliverables), incidents, dict(surveys))
+        log = FactLog(zone)
+        log.add(distinct(events))
+        return log.facts_at(at)
 
     def activities_of(self, commitment: str) -> Sequence[Fact[ActivityCompleted]]:
         return self.activities.get(commitment, ())
@@ -121,6 +115,116 @@ class Facts:
         return self.surveys.get(indicator, ())
 
 
-def on_days(facts: Iterable[Fact[D]], first: date, end: date) -> list[Fact[D]]:
-    """The facts dated on local days from `first` up to, not including, `end`."""
-    return [fact for fact in facts if first <= fact.day < end]
+def on_days(facts: Sequence[Fact[D]], first: date, end: date) -> Sequence[Fact[D]]:
+    """The facts dated on local days from `first` up to, not including, `end`.
+
+    The facts are in time order, hence in day order: the days are found by bisection, so a
+    period's facts cost the same however many years of history lie around them.
+    """
+    return facts[bisect_left(facts, first, key=DAY) : bisect_left(facts, end, key=DAY)]
+
+
+class _Timeline(Generic[D]):
+    """Facts of one kind in order; new ones wait aside until the next read puts them in."""
+
+    __slots__ = ("facts", "pending")
+
+    def __init__(self) -> None:
+        self.facts: list[Fact[D]] = []
+        self.pending: list[Fact[D]] = []
+
+    def settle(self) -> list[Fact[D]]:
+        if self.pending:
+            self.pending.sort(key=ORDER)
+            # Events arrive roughly in time order, so only a short tail is ever re-sorted.
+            start = bisect_left(self.facts, ORDER(self.pending[0]), key=ORDER)
+            tail = self.facts[start:]
+            tail.extend(self.pending)
+            tail.sort(key=ORDER)
+            self.facts[start:] = tail
+            self.pending = []
+        return self.facts
+
+
+class FactLog:
+    """The facts of a set of distinct events, kept in order as events are added, so that
+    the facts as of any instant are read without going through every event again.
+
+    Events must be distinct by (source, id); the metrics service's dedup records see to
+    that, and `Facts.known_at` chooses among duplicates first.
+    """
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self._zone = zone
+        self._activities: defaultdict[str, _Timeline[ActivityCompleted]] = defaultdict(_Timeline)
+        self._deliverables: defaultdict[str, _Timeline[DeliverableCompleted]] = defaultdict(
+            _Timeline
+        )
+        self._incidents: _Timeline[IncidentRecorded] = _Timeline()
+        self._surveys: defaultdict[str, _Timeline[SurveyPublished]] = defaultdict(_Timeline)
+        # (source, retracted id) -> when it was first retracted.
+        self._retractions: dict[tuple[str, str], datetime] = {}
+        # Years of history are mostly the same few incidents over and over: equal data and
+        # equal days are held once (the models are immutable), which keeps a million facts
+        # in a few hundred megabytes.
+        self._shared: dict[object, Any] = {}
+        self.size = 0
+
+    def _share(self, value: T) -> T:
+        try:
+            held: T = self._shared.get(value, value)
+        except TypeError:  # data with a list in it cannot be a key; it is rare
+            return value
+        if held is value and len(self._shared) < MAX_SHARED:
+            self._shared[value] = value
+        return held
+
+    def add(self, events: Iterable[KnownEvent]) -> None:
+        for event in events:
+            self.size += 1
+            envelope, data = event.envelope, event.data
+            if isinstance(data, EventRetracted):
+                key = (envelope.source, data.event_id)
+                held = self._retractions.get(key)
+                if held is None or envelope.time < held:
+                    self._retractions[key] = envelope.time
+                continue
+            time = envelope.time.astimezone(self._zone)
+            if isinstance(data, ActivityCompleted):
+                timeline: _Timeline[Any] = self._activities[data.commitment]
+            elif isinstance(data, DeliverableCompleted):
+                timeline = self._deliverables[data.commitment]
+            elif isinstance(data, IncidentRecorded):
+                timeline = self._incidents
+            elif isinstance(data, SurveyPublished):
+                timeline = self._surveys[data.indicator]
+            else:
+                continue
+            timeline.pending.append(
+                Fact(
+                    time,
+                    self._share(time.date()),
+                    self._share(data),
+                    sys.intern(envelope.source),
+                    envelope.id,
+                )
+            )
+
+    def facts_at(self, at: datetime) -> Facts:
+        """The facts dated at or before `at`, without those retracted by then."""
+        gone = {key for key, retracted in self._retractions.items() if retracted <= at}
+        gone_ids = {event_id for _, event_id in gone}
+
+        def known(timeline: _Timeline[D]) -> list[Fact[D]]:
+            facts = timeline.settle()
+            visible = facts[: bisect_right(facts, at, key=TIME)]
+            if not gone_ids:
+                return visible
+            return [f for f in visible if f.id not in gone_ids or (f.source, f.id) not in gone]
+
+        return Facts(
+            {commitment: known(t) for commitment, t in self._activities.items()},
+            {commitment: known(t) for commitment, t in self._deliverables.items()},
+            known(self._incidents),
+            {indicator: known(t) for indicator, t in self._surveys.items()},
+        )

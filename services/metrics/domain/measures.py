@@ -9,13 +9,14 @@ police feed that reported vandalism but no drug crime for a span did report, and
 drug crimes is a zero; a span from which no incident at all was reported has no data.
 """
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from services.metrics.domain.facts import D, Fact, Facts
+from services.metrics.domain.facts import TIME, D, Fact, Facts, on_days
 from services.metrics.domain.kpis import Span
 from services.metrics.domain.periods import ONE_DAY, moment_year_earlier, year_earlier
 from shared.promises import CrimeStatistics
@@ -44,11 +45,10 @@ class Reach:
         last = max(min(self.end, self.until.date() + ONE_DAY), self.first + ONE_DAY)
         return Span(self.first, last)
 
-    def holds(self, fact: Fact[D]) -> bool:
-        return self.first <= fact.day < self.end and fact.time <= self.until
-
-    def select(self, facts: Iterable[Fact[D]]) -> list[Fact[D]]:
-        return [fact for fact in facts if self.holds(fact)]
+    def select(self, facts: Sequence[Fact[D]]) -> Sequence[Fact[D]]:
+        """The facts reached, from facts in time order."""
+        days = on_days(facts, self.first, self.end)
+        return days[: bisect_right(days, self.until, key=TIME)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from services.notifications.domain.config import InhibitRule, LabelMatcher
 from services.notifications.domain.matchers import matches_all
 from services.notifications.domain.timeintervals import as_utc
+from shared.contracts.cloudevents import Instant
 from shared.promises.base import Frozen
 
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -31,8 +32,10 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 class Silence(Frozen):
     id: Required
     matchers: Annotated[tuple[LabelMatcher, ...], Field(min_length=1)]
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    # Instants PostgreSQL stores as they are (it keeps year 1 and 9999 as ±infinity, read
+    # back without a zone) and every time zone can show.
+    starts_at: Instant
+    ends_at: Instant
     created_by: Required
     comment: Reason
 

@@ -1,0 +1,149 @@
+"""Replay throughput: the metrics service rebuilding its KPI state from the activities topic,
+against a bare aiokafka consumer that only decodes the same records.
+
+Both read the same topic (six partitions) from the beginning in a consumer group of their
+own. Each is timed from its first record to its last, so that joining the group and
+starting up are left out for both alike. The service's figure includes its exactly-once
+guarantee: an event counts as replayed once its dedup record has committed in PostgreSQL.
+"""
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from bench.harness import Bench, Result, Target
+from bench.processes import peak_rss_mb, rss_mb, service
+from bench.workload import accepted_records
+from shared.contracts import topics
+from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
+
+POLL_SECONDS = 0.25
+
+
+async def run(bench: Bench) -> Result:
+    result = Result("replay")
+    namespace = bench.namespace()
+    topic = topics.ACTIVITIES.qualified(namespace)
+    await ensure_topics(KafkaConnection(bench.kafka), [topics.ACTIVITIES], namespace)
+    started = time.perf_counter()
+    await produce(bench.kafka, topic, bench.events)
+    result.add("events", bench.events, "events")
+    result.add("produce", bench.events / (time.perf_counter() - started), "events/s")
+
+    raw = await raw_consumer(bench.kafka, topic, bench.events)
+    result.add("raw aiokafka decode", raw, "events/s")
+    async with bench.database() as database_url:
+        replayed, kpis_seconds, idle, rss = await metrics_replay(bench, namespace, database_url)
+    result.add("metrics service replay", replayed, "events/s")
+    result.add("ratio service/raw", replayed / raw, "")
+    result.add("KPIs evaluated after the last event", kpis_seconds, "s")
+    result.add("metrics RSS when ready", idle, "MB")
+    result.add("metrics peak RSS", rss, "MB")
+    result.targets += [
+        Target("ratio service/raw", 0.5, higher_is_better=True),
+        Target("metrics peak RSS", 300, higher_is_better=False),
+    ]
+    return result
+
+
+async def produce(kafka: str, topic: str, count: int) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka, linger_ms=20, max_batch_size=512 * 1024, acks="all"
+    )
+    await producer.start()
+    try:
+        pending = []
+        for record in accepted_records(count, topic):
+            headers = [(name, value.encode()) for name, value in record.headers.items()]
+            pending.append(await producer.send(topic, record.value, record.key, headers=headers))
+            if len(pending) >= 20_000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+
+
+async def raw_consumer(kafka: str, topic: str, count: int) -> float:
+    """Events/s of the floor: fetch and decode each value, nothing else."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka,
+        group_id=f"bench-raw-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        seen = 0
+        first = 0.0
+        while seen < count:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            for records in batches.values():
+                if not first:
+                    first = time.perf_counter()
+                for record in records:
+                    json.loads(record.value or b"null")
+                seen += len(records)
+            await consumer.commit()
+        return count / (time.perf_counter() - first)
+    finally:
+        await consumer.stop()
+
+
+async def metrics_replay(
+    bench: Bench, namespace: str, database_url: str
+) -> tuple[float, float, float, float]:
+    """Events/s of the metrics service from its first applied event to its last; seconds
+    from then until its KPIs show every event; its RSS when ready and at its peak, in MB."""
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": bench.kafka,
+        "DATABASE_URL": database_url,
+        "TOPIC_NAMESPACE": namespace,
+        "CONSUMER_GROUP": f"{namespace}metrics",
+    }
+    async with service("metrics", env, bench.logs) as metrics, httpx.AsyncClient() as client:
+        idle = rss_mb(metrics.process.pid)
+        first = last = 0.0
+        while True:
+            progress = await progress_of(client, metrics.url)
+            now = time.perf_counter()
+            if progress.processed and not first:
+                first = now
+            if progress.processed >= bench.events:
+                last = now
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        while progress.evaluated < progress.applied:
+            await asyncio.sleep(POLL_SECONDS)
+            progress = await progress_of(client, metrics.url)
+        kpis = time.perf_counter() - last
+        return bench.events / (last - first), kpis, idle, peak_rss_mb(metrics.process.pid)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    processed: float  # records whose effect has committed: applied, or known duplicates
+    applied: float
+    evaluated: float  # applied events the latest KPIs come from
+
+
+async def progress_of(client: httpx.AsyncClient, url: str) -> Progress:
+    response = await client.get(f"{url}/metrics")
+    applied = duplicates = evaluated = 0.0
+    for line in response.text.splitlines():
+        value = line.rsplit(" ", 1)[-1]
+        if line.startswith("lofte_consumer_records_total{"):
+            if 'outcome="applied"' in line:
+                applied += float(value)
+            elif 'outcome="duplicate"' in line:
+                duplicates += float(value)
+        elif line.startswith("lofte_kpi_evaluated_events "):
+            evaluated = float(value)
+    return Progress(applied + duplicates, applied, evaluated)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The HTTP load generator the ingest benchmark drives (Debian's wrk, with LuaJIT).
+#
+#   infra/bin/wrk.sh install
+#
+# Installed on demand like the other tools the scripts need; nothing runs in the background.
+set -euo pipefail
+
+COMPONENT=wrk
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+case ${1:-} in
+  install)
+    need_cmd wrk wrk
+    log "installed ($(command -v wrk))"
+    ;;
+  *)
+    cat >&2 <<EOF2
+usage: $(basename "$0") install
+
+  install  fetch wrk from Debian's packages when it is missing (idempotent)
+EOF2
+    exit 2
+    ;;
+esac
