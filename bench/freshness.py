@@ -42,7 +42,7 @@ FLIPPED = (
     ("handelsebaserade-trygghetsvandringar", 2, "polisen"),
 )
 FLIP_EVERY_SECONDS = 0.5
-POLL_SECONDS = 0.01
+POLL_SECONDS = 0.025  # the probe's resolution; faster polling loads the service it measures
 SOURCE = "urn:lofte:bench:freshness"
 SETTLE_SECONDS = 60.0
 

@@ -38,13 +38,17 @@ class EventCache:
         return self._logs[zone]
 
     async def catch_up(self, connection: Connection) -> None:
+        # The window is read again on every catch-up: by sequence number first, so that only
+        # the events not seen yet (usually none) are fetched and parsed.
         after = max(self._highest - LATE_COMMIT_WINDOW, 0)
         while True:
-            page = await repository.events_after(connection, after, PAGE)
-            self.add(page)
-            if len(page) < PAGE:
+            seqs = await repository.seqs_after(connection, after, PAGE)
+            unseen = [seq for seq in seqs if seq not in self._seen]
+            if unseen:
+                self.add(await repository.events_numbered(connection, unseen))
+            if len(seqs) < PAGE:
                 return
-            after = page[-1][0]
+            after = seqs[-1]
 
     def add(self, events: Iterable[tuple[int, KnownEvent]]) -> None:
         new = []

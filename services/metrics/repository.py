@@ -36,15 +36,22 @@ async def record_applied(
     return {(row["source"], row["id"]): row["seq"] for row in rows}
 
 
-async def events_after(
-    connection: Connection, seq: int, limit: int
+async def seqs_after(connection: Connection, seq: int, limit: int) -> list[int]:
+    """Up to `limit` sequence numbers of applied events above `seq`, in order."""
+    rows = await connection.fetch(
+        "SELECT seq FROM applied_events WHERE seq > $1 ORDER BY seq LIMIT $2", seq, limit
+    )
+    return [row["seq"] for row in rows]
+
+
+async def events_numbered(
+    connection: Connection, seqs: Sequence[int]
 ) -> list[tuple[int, KnownEvent]]:
-    """Up to `limit` applied events with a sequence number above `seq`, in sequence order."""
+    """The applied events with these sequence numbers, in sequence order."""
     rows = await connection.fetch(
         "SELECT seq, source, id, type, subject, occurred_at, data, schema_version"
-        " FROM applied_events WHERE seq > $1 ORDER BY seq LIMIT $2",
-        seq,
-        limit,
+        " FROM applied_events WHERE seq = ANY($1::bigint[]) ORDER BY seq",
+        list(seqs),
     )
     return [(row["seq"], _known(row)) for row in rows]
 
