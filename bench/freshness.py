@@ -13,7 +13,9 @@ routing configures. Figures are HDR histograms in milliseconds.
 """
 
 import asyncio
+import base64
 import contextlib
+import secrets
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -26,12 +28,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from hdrh.histogram import HdrHistogram  # type: ignore[import-untyped]
 
 from bench.harness import Bench, Result, Target
-from bench.webhooks import TimedReceiver, timed_receiver
 from shared.contracts import topics
 from shared.contracts.cloudevents import CloudEvent, parse_structured
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutgoingRecord
+from tests.notification_receivers import Receiver, webhook_receiver
 from tests.processes import SERVICES, service_env, start, stopped_on_exit, wait_ready
 
 STREAMED = "trygghetsvandringar-ungdomar"  # counted up by the stream
@@ -68,7 +70,11 @@ async def run(bench: Bench) -> Result:
     namespace = bench.namespace()
     connection = KafkaConnection(bench.kafka)
     await ensure_topics(connection, topics.ALL, namespace)
-    async with timed_receiver() as receiver, bench.database() as database_url:
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    async with (
+        webhook_receiver(Receiver(secret=secret)) as receiver,
+        bench.database() as database_url,
+    ):
         routing = routing_file(bench.out, receiver)
         env = {
             **service_env(bench.kafka, database_url, namespace),
@@ -95,7 +101,7 @@ async def run(bench: Bench) -> Result:
     return result
 
 
-def routing_file(folder: Path, receiver: TimedReceiver) -> Path:
+def routing_file(folder: Path, receiver: Receiver) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "freshness-routing.yaml"
     path.write_text(
@@ -118,7 +124,8 @@ class Run:
     bench: Bench
     namespace: str
     urls: dict[str, str]
-    receiver: TimedReceiver
+    receiver: Receiver
+    before: set[str] = field(default_factory=set)  # webhook ids of the first burst
     sent: dict[str, float] = field(default_factory=dict)
     floor: list[float] = field(default_factory=list)
     accepted: list[float] = field(default_factory=list)
@@ -202,12 +209,12 @@ class Run:
         await producer.flush()
         for commitment, target, _ in FLIPPED:
             await self._wait_for_done(client, commitment, target - 1)
-        quiet_since, count = time.perf_counter(), len(self.receiver.arrivals)
+        quiet_since, count = time.perf_counter(), len(self.receiver.accepted)
         while time.perf_counter() - quiet_since < 3.0:
             await asyncio.sleep(0.2)
-            if len(self.receiver.arrivals) != count:
-                quiet_since, count = time.perf_counter(), len(self.receiver.arrivals)
-        self.receiver.arrivals.clear()
+            if len(self.receiver.accepted) != count:
+                quiet_since, count = time.perf_counter(), len(self.receiver.accepted)
+        self.before = set(self.receiver.accepted)
 
     async def _send_stream(self, producer: AIOKafkaProducer, stream_ids: list[str]) -> None:
         """Open loop: event i goes out at start + i / rate, whether or not the last was
@@ -288,15 +295,26 @@ class Run:
             await asyncio.sleep(0.05)
 
     def _notified_flips(self) -> int:
-        return sum(1 for arrival in self.receiver.arrivals for _ in flips_in(arrival.payload))
+        return sum(1 for _, payload in self._arrivals() for _ in flips_in(payload))
+
+    def _arrivals(self) -> list[tuple[float, dict[str, Any]]]:
+        """(when, payload) of every notification since the first burst, in arrival order."""
+        return sorted(
+            (
+                (self.receiver.arrived[webhook_id], payload)
+                for webhook_id, payload in self.receiver.accepted.items()
+                if webhook_id not in self.before
+            ),
+            key=lambda arrival: arrival[0],
+        )
 
     def _match_notifications(self) -> None:
         """Each flip's notification: the first arrival after it that tells of its
         commitment's status changing with the count the flip led to."""
         arrivals = [
-            (arrival.at, commitment, status)
-            for arrival in self.receiver.arrivals
-            for commitment, status in flips_in(arrival.payload)
+            (at, commitment, done)
+            for at, payload in self._arrivals()
+            for commitment, done in flips_in(payload)
         ]
         for sent, commitment, done in self.flips:
             match = next(

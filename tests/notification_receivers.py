@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ class Receiver:
     answers with `answers` in turn (the last repeats), and keeps what it accepted once per
     webhook-id, as a receiver that deduplicates by the id does. With `hold_first`, the answer
     to the first request (accepted already) waits for `release`: as if it were lost on the
-    way back. Each answer takes `delay` seconds: a slow receiver keeps deliveries in flight."""
+    way back. Each answer takes `delay` seconds: a slow receiver keeps deliveries in flight.
+    `arrived` says when (time.perf_counter()) each accepted one came, for benchmarks."""
 
     answers: list[int] = field(default_factory=lambda: [204])
     hold_first: bool = False
@@ -114,10 +116,12 @@ class Receiver:
     url: str = ""
     requests: list[str] = field(default_factory=list)
     accepted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    arrived: dict[str, float] = field(default_factory=dict)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def hook(self, request: Request) -> Response:
         body = await request.body()
+        came = time.perf_counter()
         try:
             verify(body, request.headers, self.secret)
         except InvalidSignature as error:
@@ -129,6 +133,7 @@ class Receiver:
         status = self.answers[min(len(self.requests), len(self.answers)) - 1]
         if 200 <= status < 300:
             self.accepted[webhook_id] = json.loads(body)
+            self.arrived[webhook_id] = came
         if self.hold_first and len(self.requests) == 1:
             await self.release.wait()
         await asyncio.sleep(self.delay)
