@@ -29,7 +29,7 @@ from hdrh.histogram import HdrHistogram  # type: ignore[import-untyped]
 
 from bench.harness import Bench, Result, Target
 from shared.contracts import topics
-from shared.contracts.cloudevents import CloudEvent, parse_structured
+from shared.contracts.cloudevents import CloudEvent, encoded, parse_structured
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutgoingRecord
@@ -194,7 +194,7 @@ class Run:
 
     async def _send(self, producer: AIOKafkaProducer, event: CloudEvent) -> None:
         record = OutgoingRecord.of(event, self.ingest)
-        headers = [(name, value.encode()) for name, value in record.headers.items()]
+        headers = encoded(record.headers)
         self.sent[event.id] = time.perf_counter()
         await producer.send(record.topic, record.value, record.key, headers=headers)
 

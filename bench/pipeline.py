@@ -14,7 +14,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts import topics
-from shared.contracts.cloudevents import parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
 
 Event = dict[str, Any]
 
@@ -38,7 +38,7 @@ async def produce(kafka: str, namespace: str, events: Sequence[Event]) -> None:
                     topics.INGEST.qualified(namespace),
                     to_kafka_value(event),
                     key=event.key.encode(),
-                    headers=[(k, v.encode()) for k, v in to_kafka_headers(event).items()],
+                    headers=encoded(to_kafka_headers(event)),
                 )
             )
         await asyncio.gather(*sent)

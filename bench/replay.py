@@ -20,6 +20,7 @@ from bench.harness import Bench, Result, Target
 from bench.processes import peak_rss_mb, rss_mb, service
 from bench.workload import accepted_records
 from shared.contracts import topics
+from shared.contracts.cloudevents import encoded
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 
@@ -60,7 +61,7 @@ async def produce(kafka: str, topic: str, count: int) -> None:
     try:
         pending = []
         for record in accepted_records(count, topic):
-            headers = [(name, value.encode()) for name, value in record.headers.items()]
+            headers = encoded(record.headers)
             pending.append(await producer.send(topic, record.value, record.key, headers=headers))
             if len(pending) >= 20_000:
                 await asyncio.gather(*pending)

@@ -20,7 +20,7 @@ from services.notifications.channels import SmtpSettings
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
 from shared.contracts import topics
-from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import CloudEvent, encoded, to_kafka_headers, to_kafka_value
 from shared.contracts.events import EventData
 from shared.contracts.kpi_events import (
     METRICS_SOURCE,
@@ -204,7 +204,7 @@ async def produce(kafka: str, namespace: str, events: Sequence[CloudEvent]) -> N
                 topics.METRICS.qualified(namespace),
                 to_kafka_value(event),
                 key=event.key.encode(),
-                headers=[(k, v.encode()) for k, v in to_kafka_headers(event).items()],
+                headers=encoded(to_kafka_headers(event)),
             )
     finally:
         await producer.stop()

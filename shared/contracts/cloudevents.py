@@ -118,6 +118,11 @@ def to_kafka_headers(event: CloudEvent) -> dict[str, str]:
     return headers
 
 
+def encoded(headers: Mapping[str, str]) -> list[tuple[str, bytes]]:
+    """Headers as a Kafka client sends them."""
+    return [(name, value.encode()) for name, value in headers.items()]
+
+
 def to_kafka_value(event: CloudEvent) -> bytes:
     return json.dumps(event.data, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -13,7 +13,7 @@ from itertools import islice
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from shared.contracts.cloudevents import parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
 from tests.chaos.stream import Event, identity, reporter
 
 BATCH = "application/cloudevents-batch+json"
@@ -101,7 +101,7 @@ async def produce(bootstrap: str, topic: str, events: Sequence[Event], seconds: 
                         topic,
                         to_kafka_value(event),
                         key=event.key.encode(),
-                        headers=[(k, v.encode()) for k, v in to_kafka_headers(event).items()],
+                        headers=encoded(to_kafka_headers(event)),
                     )
                 )
             await asyncio.gather(*sent)

@@ -12,7 +12,7 @@ from pydantic import PostgresDsn
 from services.activities.main import create_app
 from services.activities.settings import ActivitiesSettings
 from shared.contracts import topics
-from shared.contracts.cloudevents import parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.kafka_records import header, read_topic
@@ -36,7 +36,7 @@ async def client(
 
 def binary(document: dict[str, Any]) -> tuple[bytes, list[tuple[str, bytes]]]:
     event = parse_structured(document)
-    return to_kafka_value(event), [(k, v.encode()) for k, v in to_kafka_headers(event).items()]
+    return to_kafka_value(event), encoded(to_kafka_headers(event))
 
 
 async def test_valid_records_are_registered_and_the_rest_dead_lettered_with_reasons(

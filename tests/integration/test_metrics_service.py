@@ -21,7 +21,7 @@ from services.cli import main
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
 from shared.contracts import topics
-from shared.contracts.cloudevents import parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
@@ -69,7 +69,7 @@ async def produce(kafka: str, namespace: str, documents: list[dict[str, Any]]) -
                 topics.ACTIVITIES.qualified(namespace),
                 to_kafka_value(event),
                 key=event.key.encode(),
-                headers=[(k, v.encode()) for k, v in to_kafka_headers(event).items()],
+                headers=encoded(to_kafka_headers(event)),
             )
     finally:
         await producer.stop()
@@ -274,7 +274,7 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_next_event_counts(
             topic,
             to_kafka_value(event),
             key=b"sno-mote",
-            headers=[(k, v.encode()) for k, v in headers.items()],
+            headers=encoded(headers),
         )
     finally:
         await producer.stop()

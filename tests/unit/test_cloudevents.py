@@ -3,6 +3,7 @@ import json
 import pytest
 
 from shared.contracts.cloudevents import (
+    encoded,
     from_kafka,
     parse_structured,
     to_kafka_headers,
@@ -31,7 +32,7 @@ def test_binary_mode_carries_attributes_as_ce_headers_and_data_as_value() -> Non
     assert headers["ce_subject"] == "sno-mote"
     assert headers["content-type"] == "application/json"
     assert json.loads(value) == original.data
-    restored = from_kafka(value, [(k, v.encode()) for k, v in headers.items()])
+    restored = from_kafka(value, encoded(headers))
     assert restored == original
 
 

@@ -19,6 +19,7 @@ from services.activities.domain import AcceptedEvent, Catalogue, accept
 from services.activities.domain.acceptance import MAX_AHEAD
 from shared.contracts.cloudevents import (
     CloudEvent,
+    encoded,
     from_kafka,
     parse_structured,
     to_kafka_headers,
@@ -66,7 +67,7 @@ def through_json(document: Any) -> Any:
 
 
 def binary(event: CloudEvent) -> tuple[bytes, list[tuple[str, bytes]]]:
-    return to_kafka_value(event), [(k, v.encode()) for k, v in to_kafka_headers(event).items()]
+    return to_kafka_value(event), encoded(to_kafka_headers(event))
 
 
 @ROUND_TRIPS
