@@ -2,8 +2,8 @@
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
+from services.notifications.domain.config import destination
 from shared.db import Connection
 
 _NOTIFICATION = """
@@ -129,7 +129,7 @@ def _shown(channel: str, recipients: list[str]) -> list[str]:
     path is often its secret."""
     if channel == "email":
         return list(recipients)
-    return [f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/…" for url in recipients]
+    return [destination(url) for url in recipients]
 
 
 def _moment(value: Any) -> str | None:

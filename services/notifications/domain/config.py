@@ -102,12 +102,19 @@ class ContactPoint(Frozen):
         return self
 
     def addresses(self) -> dict[str, list[str]]:
-        """Where messages go, channel by channel, without the secrets."""
+        """Where messages go, channel by channel, without the secrets: of a URL only its
+        scheme and host, since a webhook's or Teams URL's path is often its credential."""
         return {
             "email": list(self.email),
-            "webhooks": [str(hook.url) for hook in self.webhooks],
-            "teams": [str(team.url) for team in self.teams],
+            "webhooks": [destination(str(hook.url)) for hook in self.webhooks],
+            "teams": [destination(str(team.url)) for team in self.teams],
         }
+
+
+def destination(url: str) -> str:
+    """Where a URL goes, without what may be its secret: `https://hooks.example.org/…`."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}/…"
 
 
 class Escalation(Frozen):
