@@ -116,7 +116,8 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                     metrics=OutboxMetrics(registry),
                 )
                 tasks.append(relay.run())
-            async with background(*tasks):
+            async with background(*tasks) as running:
+                checks["background"] = running
                 yield
         finally:
             checks.clear()

@@ -85,11 +85,12 @@ def readiness_checks(
 
 
 @contextlib.asynccontextmanager
-async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[ReadinessCheck]:
     """Run long-lived tasks for the lifetime of the block; cancel them on the way out.
 
     Each is meant to run until cancelled; one that ends before is said loudly, or the
-    service would go on looking healthy with a part of it gone.
+    service would go on looking healthy with a part of it gone. The block gets a readiness
+    check that fails from then on, so that whatever runs the service restarts it.
     """
     tasks = [
         asyncio.create_task(coroutine, name=getattr(coroutine, "__qualname__", None))
@@ -97,8 +98,14 @@ async def background(*coroutines: Coroutine[Any, Any, None]) -> AsyncIterator[No
     ]
     for task in tasks:
         task.add_done_callback(_ended_early)
+
+    async def all_running() -> None:
+        ended = [task.get_name() for task in tasks if task.done()]
+        if ended:
+            raise RuntimeError(f"stopped: {', '.join(ended)}")
+
     try:
-        yield
+        yield all_running
     finally:
         for task in tasks:
             task.cancel()

@@ -276,7 +276,7 @@ async def test_ready_reports_both_dependencies(client: httpx.AsyncClient) -> Non
     response = await client.get("/ready")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"postgres": "ok", "kafka": "ok"}
+    assert response.json()["checks"] == {"postgres": "ok", "kafka": "ok", "background": "ok"}
 
 
 async def test_the_openapi_document_describes_the_ingest_media_types(
