@@ -3,15 +3,21 @@
 Accepted spellings: with or without century (YYMMDD / YYYYMMDD), with `-`, `+` or no
 separator before the last four digits. A samordningsnummer adds 60 to the day. Only numbers
 whose date is plausible and whose Luhn check digit is right count, so an ordinary 10-digit
-reference number is rarely mistaken for one.
+reference number is rarely mistaken for one, and only numbers that are not part of a
+hexadecimal token, so that event ids (UUIDs) are not either.
 """
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+# Digits run together with hex digits are part of a hexadecimal token, a UUID most often:
+# about one random UUID in nine thousand holds a run that reads as a samordningsnummer.
+# A number a person wrote stands apart, or is followed by a letter of the language
+# ("850709-9805s"), which the boundary still allows.
 _PATTERN = re.compile(
-    r"(?<!\d)(?:(?:18|19|20)(?=\d{6}))?(?P<date>\d{6})[-+ ]?(?P<serial>\d{4})(?!\d)"
+    r"(?<![0-9A-Fa-f])(?:(?:18|19|20)(?=\d{6}))?(?P<date>\d{6})[-+ ]?(?P<serial>\d{4})"
+    r"(?![0-9A-Fa-f])"
 )
 
 
