@@ -1,35 +1,17 @@
-"""Processes a benchmark starts besides the services (`tests.processes` starts those), and
-what the kernel says about their memory."""
+"""Processes a benchmark starts (through `tests.processes`), and what the kernel says about
+their memory."""
 
 import contextlib
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from tests.processes import ROOT, ServiceProcess, free_port, start, stopped_on_exit, wait_ready
+from tests.processes import ServiceProcess, start, stopped_on_exit, wait_ready
 
 BARE_APP = "bench.bare_app"
 
 
-def start_module(module: str, name: str, env: dict[str, str], log_dir: Path) -> ServiceProcess:
-    """`python -m module` on a free port of its own, the way the services are started."""
-    port = free_port()
-    log = log_dir / f"{name}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", module],
-            cwd=ROOT,
-            env={**os.environ, **env, "HTTP_PORT": str(port)},
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    return ServiceProcess(name, port, log, process)
-
-
 def start_bare(env: dict[str, str], log_dir: Path) -> ServiceProcess:
-    return start_module(BARE_APP, "bare", env, log_dir)
+    return start("bare", env, log_dir, module=BARE_APP)
 
 
 def status_bytes(pid: int, field: str) -> int:
@@ -46,15 +28,6 @@ def status_bytes(pid: int, field: str) -> int:
 
 def peak_rss(pid: int) -> int:
     return status_bytes(pid, "VmHWM")
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The most memory the process has had resident so far, in MB."""
-    return status_bytes(pid, "VmHWM") / 2**20
-
-
-def rss_mb(pid: int) -> float:
-    return status_bytes(pid, "VmRSS") / 2**20
 
 
 @contextlib.asynccontextmanager

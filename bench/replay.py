@@ -17,7 +17,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.harness import Bench, Result, Target
-from bench.processes import peak_rss_mb, rss_mb, service
+from bench.processes import peak_rss, service, status_bytes
 from bench.workload import accepted_records
 from shared.contracts import topics
 from shared.contracts.cloudevents import encoded
@@ -25,6 +25,7 @@ from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 
 POLL_SECONDS = 0.25
+MB = 2**20
 
 
 async def run(bench: Bench) -> Result:
@@ -110,7 +111,7 @@ async def metrics_replay(
         "CONSUMER_GROUP": f"{namespace}metrics",
     }
     async with service("metrics", env, bench.logs) as metrics, httpx.AsyncClient() as client:
-        idle = rss_mb(metrics.process.pid)
+        idle = status_bytes(metrics.process.pid, "VmRSS") / MB
         first = last = 0.0
         while True:
             progress = await progress_of(client, metrics.url)
@@ -125,7 +126,7 @@ async def metrics_replay(
             await asyncio.sleep(POLL_SECONDS)
             progress = await progress_of(client, metrics.url)
         kpis = time.perf_counter() - last
-        return bench.events / (last - first), kpis, idle, peak_rss_mb(metrics.process.pid)
+        return bench.events / (last - first), kpis, idle, peak_rss(metrics.process.pid) / MB
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,14 +45,20 @@ class ServiceProcess:
         self.process.wait(timeout=10)
 
 
-def start(name: str, env: dict[str, str], log_dir: Path, port: int | None = None) -> ServiceProcess:
-    """Start the service; on `port` when given (a restart keeps its address), else on any.
-    A restart's output goes on in the same log."""
+def start(
+    name: str,
+    env: dict[str, str],
+    log_dir: Path,
+    port: int | None = None,
+    module: str | None = None,
+) -> ServiceProcess:
+    """Start the service (or `python -m module`, named `name`); on `port` when given (a
+    restart keeps its address), else on any. A restart's output goes on in the same log."""
     port = port or free_port()
     log = log_dir / f"{name}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"],
+            [sys.executable, "-m", module or f"services.{name}"],
             cwd=ROOT,
             env={**os.environ, **env, "HTTP_PORT": str(port)},
             stdout=sink,
