@@ -29,10 +29,10 @@ from hdrh.histogram import HdrHistogram  # type: ignore[import-untyped]
 
 from bench.harness import Bench, Result, Target
 from shared.contracts import topics
-from shared.contracts.cloudevents import CloudEvent, encoded, parse_structured
+from shared.contracts.cloudevents import CloudEvent, parse_structured
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import OutgoingRecord
+from tests.kafka_records import send
 from tests.notification_receivers import Receiver, webhook_receiver
 from tests.processes import SERVICES, service_env, start, stopped_on_exit, wait_ready
 
@@ -193,10 +193,8 @@ class Run:
             await consumer.stop()
 
     async def _send(self, producer: AIOKafkaProducer, event: CloudEvent) -> None:
-        record = OutgoingRecord.of(event, self.ingest)
-        headers = encoded(record.headers)
         self.sent[event.id] = time.perf_counter()
-        await producer.send(record.topic, record.value, record.key, headers=headers)
+        await send(producer, event, self.ingest)
 
     async def _prepare(self, producer: AIOKafkaProducer, client: httpx.AsyncClient) -> None:
         """Each flipped commitment one short of its target (missed), and the first burst of

@@ -14,7 +14,8 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts import topics
-from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import parse_structured
+from tests.kafka_records import send
 
 Event = dict[str, Any]
 
@@ -33,14 +34,7 @@ async def produce(kafka: str, namespace: str, events: Sequence[Event]) -> None:
         sent = []
         for document in events:
             event = parse_structured(document)
-            sent.append(
-                await producer.send(
-                    topics.INGEST.qualified(namespace),
-                    to_kafka_value(event),
-                    key=event.key.encode(),
-                    headers=encoded(to_kafka_headers(event)),
-                )
-            )
+            sent.append(await send(producer, event, topics.INGEST.qualified(namespace)))
         await asyncio.gather(*sent)
     finally:
         await producer.stop()

@@ -20,9 +20,9 @@ from bench.harness import Bench, Result, Target
 from bench.processes import peak_rss, service, status_bytes
 from bench.workload import accepted_records
 from shared.contracts import topics
-from shared.contracts.cloudevents import encoded
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
+from tests.kafka_records import send_record
 
 POLL_SECONDS = 0.25
 MB = 2**20
@@ -62,8 +62,7 @@ async def produce(kafka: str, topic: str, count: int) -> None:
     try:
         pending = []
         for record in accepted_records(count, topic):
-            headers = encoded(record.headers)
-            pending.append(await producer.send(topic, record.value, record.key, headers=headers))
+            pending.append(await send_record(producer, record))
             if len(pending) >= 20_000:
                 await asyncio.gather(*pending)
                 pending.clear()

@@ -1,9 +1,14 @@
-"""Reading what landed on a topic, waiting for it by condition rather than by sleeping."""
+"""Sending events to a topic as the services do, and reading what landed on one, waiting for
+it by condition rather than by sleeping."""
 
 import asyncio
 import time
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from shared.contracts.cloudevents import CloudEvent, encoded
+from shared.messaging.outbox import OutgoingRecord
 
 
 async def read_topic(
@@ -79,3 +84,16 @@ async def read_all(bootstrap: str, topic: str) -> list["ConsumerRecord[bytes, by
         return [record for partition in assigned for record in records[partition]]
     finally:
         await consumer.stop()
+
+
+async def send_record(producer: AIOKafkaProducer, record: OutgoingRecord) -> "asyncio.Future[Any]":
+    """Hand a record to the producer; await what it returns for the broker's acknowledgement."""
+    sent: asyncio.Future[Any] = await producer.send(
+        record.topic, record.value, record.key, headers=encoded(record.headers)
+    )
+    return sent
+
+
+async def send(producer: AIOKafkaProducer, event: CloudEvent, topic: str) -> "asyncio.Future[Any]":
+    """An event as the services publish it: binary mode, keyed by its subject."""
+    return await send_record(producer, OutgoingRecord.of(event, topic))

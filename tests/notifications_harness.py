@@ -20,7 +20,7 @@ from services.notifications.channels import SmtpSettings
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
 from shared.contracts import topics
-from shared.contracts.cloudevents import CloudEvent, encoded, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import EventData
 from shared.contracts.kpi_events import (
     METRICS_SOURCE,
@@ -31,6 +31,7 @@ from shared.contracts.kpi_events import (
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
+from tests.kafka_records import send
 from tests.notification_receivers import SECRET
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -200,12 +201,7 @@ async def produce(kafka: str, namespace: str, events: Sequence[CloudEvent]) -> N
     await producer.start()
     try:
         for event in events:
-            await producer.send_and_wait(
-                topics.METRICS.qualified(namespace),
-                to_kafka_value(event),
-                key=event.key.encode(),
-                headers=encoded(to_kafka_headers(event)),
-            )
+            await (await send(producer, event, topics.METRICS.qualified(namespace)))
     finally:
         await producer.stop()
 

@@ -13,8 +13,9 @@ from itertools import islice
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
+from shared.contracts.cloudevents import parse_structured
 from tests.chaos.stream import Event, identity, reporter
+from tests.kafka_records import send
 
 BATCH = "application/cloudevents-batch+json"
 SINGLE = "application/cloudevents+json"
@@ -96,14 +97,7 @@ async def produce(bootstrap: str, topic: str, events: Sequence[Event], seconds: 
             sent = []
             for document in chunk:
                 event = parse_structured(document)
-                sent.append(
-                    await producer.send(
-                        topic,
-                        to_kafka_value(event),
-                        key=event.key.encode(),
-                        headers=encoded(to_kafka_headers(event)),
-                    )
-                )
+                sent.append(await send(producer, event, topic))
             await asyncio.gather(*sent)
     finally:
         await producer.stop()

@@ -26,7 +26,7 @@ from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.factories import activity_completed
-from tests.kafka_records import header, read_topic
+from tests.kafka_records import header, read_topic, send
 from tests.polling import eventually
 
 LUND = ZoneInfo("Europe/Stockholm")
@@ -65,12 +65,7 @@ async def produce(kafka: str, namespace: str, documents: list[dict[str, Any]]) -
             event = parse_structured(document).model_copy(
                 update={"subject": document["data"]["commitment"]}
             )
-            await producer.send_and_wait(
-                topics.ACTIVITIES.qualified(namespace),
-                to_kafka_value(event),
-                key=event.key.encode(),
-                headers=encoded(to_kafka_headers(event)),
-            )
+            await (await send(producer, event, topics.ACTIVITIES.qualified(namespace)))
     finally:
         await producer.stop()
 
