@@ -168,12 +168,11 @@ class FactLog:
         # equal days are held once (the models are immutable), which keeps a million facts
         # in a few hundred megabytes.
         self._shared: dict[object, Any] = {}
-        self.size = 0
 
     def _share(self, value: T) -> T:
         try:
             held: T = self._shared.get(value, value)
-        except TypeError:  # data with a list in it cannot be a key; it is rare
+        except TypeError:  # an activity's organisations are a list: not a key, not shared
             return value
         if held is value and len(self._shared) < MAX_SHARED:
             self._shared[value] = value
@@ -181,7 +180,6 @@ class FactLog:
 
     def add(self, events: Iterable[KnownEvent]) -> None:
         for event in events:
-            self.size += 1
             envelope, data = event.envelope, event.data
             if isinstance(data, EventRetracted):
                 key = (envelope.source, data.event_id)
