@@ -16,7 +16,8 @@ from shared.db import Connection
 
 # Sequence numbers are handed out when rows are inserted but become visible when their
 # transaction commits, so a late commit can land below the highest number seen. Reading a
-# window back from there catches those rows; the numbers seen in it make the overlap harmless.
+# window back from there catches those rows; the numbers already known make the overlap
+# harmless.
 LATE_COMMIT_WINDOW = 10_000
 PAGE = 5_000
 # Facts live as long as the process, and Python's cyclic garbage collector would walk all of
@@ -26,11 +27,48 @@ PAGE = 5_000
 FREEZE_EVERY = 50_000
 
 
+class SeqSet:
+    """Sequence numbers, a bit each: every event ever added stays known in a few bytes, so
+    no window of remembered numbers can let an event in twice or keep one out."""
+
+    __slots__ = ("_bits",)
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+
+    def __contains__(self, seq: int) -> bool:
+        byte, bit = divmod(seq, 8)
+        return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
+
+    def add(self, seq: int) -> bool:
+        """Remember `seq`; False if it was known already."""
+        byte, bit = divmod(seq, 8)
+        if byte >= len(self._bits):
+            # Doubling keeps the copies rare while the numbers climb one by one.
+            self._bits.extend(bytes(max(byte + 1, 2 * len(self._bits)) - len(self._bits)))
+        if self._bits[byte] >> bit & 1:
+            return False
+        self._bits[byte] |= 1 << bit
+        return True
+
+
 class EventCache:
-    def __init__(self, zones: Iterable[ZoneInfo]) -> None:
+    def __init__(
+        self,
+        zones: Iterable[ZoneInfo],
+        *,
+        late_commit_window: int = LATE_COMMIT_WINDOW,
+        page: int = PAGE,
+    ) -> None:
         self._logs = {zone: FactLog(zone) for zone in set(zones)}
+        self._window = late_commit_window
+        self._page = page
+        self._known = SeqSet()
         self._highest = 0
-        self._seen: set[int] = set()
+        # Until one catch-up has read the whole table, the numbers of the batches the consumer
+        # adds say nothing of what lies below them: a restarted service applies its backlog
+        # while its first catch-up still pages through history.
+        self._read_all_once = False
         self.size = 0  # how many applied events the facts come from
         self._unfrozen = 0
 
@@ -39,25 +77,24 @@ class EventCache:
 
     async def catch_up(self, connection: Connection) -> None:
         # The window is read again on every catch-up: by sequence number first, so that only
-        # the events not seen yet (usually none) are fetched and parsed.
-        after = max(self._highest - LATE_COMMIT_WINDOW, 0)
+        # the events not known yet (usually none) are fetched and parsed.
+        after = max(self._highest - self._window, 0) if self._read_all_once else 0
         while True:
-            seqs = await repository.seqs_after(connection, after, PAGE)
-            unseen = [seq for seq in seqs if seq not in self._seen]
-            if unseen:
-                self.add(await repository.events_numbered(connection, unseen))
-            if len(seqs) < PAGE:
+            seqs = await repository.seqs_after(connection, after, self._page)
+            unknown = [seq for seq in seqs if seq not in self._known]
+            if unknown:
+                self.add(await repository.events_numbered(connection, unknown))
+            if len(seqs) < self._page:
+                self._read_all_once = True
                 return
             after = seqs[-1]
 
     def add(self, events: Iterable[tuple[int, KnownEvent]]) -> None:
         new = []
         for seq, event in events:
-            if seq in self._seen or seq <= self._highest - LATE_COMMIT_WINDOW:
-                continue
-            self._seen.add(seq)
-            self._highest = max(self._highest, seq)
-            new.append(event)
+            if self._known.add(seq):
+                self._highest = max(self._highest, seq)
+                new.append(event)
         self.size += len(new)
         for log in self._logs.values():
             log.add(new)
@@ -66,8 +103,3 @@ class EventCache:
             gc.collect()
             gc.freeze()
             self._unfrozen = 0
-        self._forget_below(self._highest - LATE_COMMIT_WINDOW)
-
-    def _forget_below(self, seq: int) -> None:
-        if len(self._seen) > 2 * LATE_COMMIT_WINDOW:
-            self._seen = {s for s in self._seen if s > seq}

@@ -143,9 +143,28 @@ async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:
                 response = await client.get(f"/v1/promises/{promise.id}/kpis", params=params)
                 assert response.status_code == 200, response.text
                 recomputed = promise_json(evaluate(promise, events, at, period_of=period_of))
-                assert response.json() == json.loads(json.dumps(recomputed)), (
+                differing = differences(response.json(), json.loads(json.dumps(recomputed)))
+                assert not differing, (
                     f"{promise.id} (period of {period_of or 'now'}) differs from the engine's"
+                    f" in {differing}"
                 )
+
+
+def differences(served: dict[str, Any], recomputed: dict[str, Any]) -> dict[str, Any]:
+    """What the service shows against what the engine computes, for each item that differs."""
+    items = ("commitments", "outcomes")
+    found: dict[str, Any] = {
+        field: {"served": value, "engine": recomputed.get(field)}
+        for field, value in served.items()
+        if field not in items and value != recomputed.get(field)
+    }
+    for kind in items:
+        shown = {item["id"]: item for item in served.get(kind, [])}
+        engine = {item["id"]: item for item in recomputed.get(kind, [])}
+        for item_id in shown.keys() | engine.keys():
+            if shown.get(item_id) != engine.get(item_id):
+                found[item_id] = {"served": shown.get(item_id), "engine": engine.get(item_id)}
+    return found
 
 
 def assert_each_change_announced_once(announced: dict[str, dict[str, Any]]) -> int:
