@@ -10,6 +10,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from services.notifications.domain import (
     DEFAULT_ROUTING_FILE,
     LABEL_NAMES,
@@ -19,6 +21,9 @@ from services.notifications.domain import (
 )
 from services.notifications.settings import load_routing
 from shared.cli.registry import Commands, add_command, add_group
+from shared.contracts.cloudevents import Instant
+
+INSTANT: TypeAdapter[datetime] = TypeAdapter(Instant)
 
 
 def register(commands: Commands) -> None:
@@ -47,8 +52,20 @@ def register(commands: Commands) -> None:
     route.add_argument("labels", nargs="+", metavar="NAME=VALUE")
     route.add_argument("--file", type=Path, default=DEFAULT_ROUTING_FILE)
     route.add_argument(
-        "--at", type=datetime.fromisoformat, help="also say whether mute timings hold then"
+        "--at",
+        type=instant,
+        metavar="TIME",
+        help="also say whether mute timings hold then, e.g. 2017-05-16T23:00:00+02:00",
     )
+
+
+def instant(text: str) -> datetime:
+    """An ISO 8601 time with its zone, as the HTTP dry run takes it."""
+    try:
+        return INSTANT.validate_python(text)
+    except ValidationError as error:
+        reason = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise argparse.ArgumentTypeError(f"{text!r}: {reason}") from None
 
 
 def _load(path: Path) -> RoutingConfig | None:
@@ -82,8 +99,5 @@ def _dry_run(args: argparse.Namespace) -> int:
     config = _load(args.file)
     if config is None:
         return 1
-    if args.at is not None and args.at.tzinfo is None:
-        print("--at needs a time zone, e.g. 2017-05-16T23:00:00+02:00", file=sys.stderr)
-        return 2
     print(json.dumps(dry_run(config, labels, args.at), ensure_ascii=False, indent=2))
     return 0

@@ -58,3 +58,25 @@ def test_dry_run_says_where_a_night_time_warning_would_wait(
 def test_dry_run_refuses_an_unknown_label(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["notifications", "dry-run", "organization=polisen"]) == 2
     assert "organization" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        ("2017-05-16T23:00:00", "timezone"),
+        ("0001-01-01T00:00:00+14:00", "ends of the calendar"),
+        ("9999-12-31T23:00:00-14:00", "ends of the calendar"),
+        ("tomorrow", "datetime"),
+    ],
+)
+def test_dry_run_says_what_is_wrong_with_its_time(
+    at: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["notifications", "dry-run", "organisation=polisen", "--at", at])
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --at: {at!r}" in err
+    assert reason in err
+    assert "Traceback" not in err
