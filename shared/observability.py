@@ -8,16 +8,14 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    disable_created_metrics,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, disable_created_metrics
+
+from shared.prometheus_text import RegistryText
 
 ReadinessCheck = Callable[[], Awaitable[None]]
-# Series a service writes in the text format itself, when prometheus_client's per-sample
-# exposition is too slow for how many there are (the metrics service's KPIs).
+# Series a service writes in the text format itself, when even writing them from a registry
+# on every scrape is too slow for how many there are (the metrics service's KPIs, written
+# once per evaluation).
 Exposition = Callable[[], bytes]
 
 
@@ -72,6 +70,7 @@ def operations_router(
     # scrape time; no rule or dashboard reads them.
     disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
     router = APIRouter(tags=["operations"])
+    registry_text = RegistryText(registry)
 
     @router.get("/health")
     async def health() -> dict[str, str]:
@@ -97,7 +96,7 @@ def operations_router(
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        text = b"".join([generate_latest(registry), *(written() for written in expositions)])
+        text = b"".join([registry_text(), *(written() for written in expositions)])
         return Response(text, media_type=CONTENT_TYPE_LATEST)
 
     return router

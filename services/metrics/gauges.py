@@ -13,12 +13,8 @@ one its exposition would give.
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from prometheus_client.utils import floatToGoString
-
 from services.metrics.domain.kpis import PromiseKpis, Status
-
-# prometheus_client's own number format (Go's), so that values read as they always did.
-number: Callable[[float], str] = floatToGoString
+from shared.prometheus_text import label, number
 
 # (name, help) in the order they are served.
 FAMILIES = (
@@ -48,12 +44,6 @@ FAMILIES = (
 )
 
 Sample = tuple[str, str, float]  # family, labels as written between the braces, value
-
-
-def label(name: str, value: str) -> str:
-    if "\\" in value or '"' in value or "\n" in value:
-        value = value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
-    return f'{name}="{value}"'
 
 
 def _commitment_samples(kpis: PromiseKpis) -> Iterator[Sample]:

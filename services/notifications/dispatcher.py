@@ -45,8 +45,10 @@ class Dispatcher:
         retention: timedelta,
         max_interval: float,
         wake_sender: Callable[[], None],
+        store: state_store.StateStore,
     ) -> None:
         self._pool = pool
+        self._store = store
         self._config = config
         self._clock = clock
         self._metrics = metrics
@@ -94,7 +96,7 @@ class Dispatcher:
         """Plan once; return when the plan wants to be asked again."""
         async with self._pool.acquire() as connection, connection.transaction():
             now = self._clock()
-            stored = await state_store.lock_state(connection)
+            stored = await self._store.lock(connection)
             state = await state_store.with_answers(connection, stored, now)
             result = plan(state, self._config, now)
             rows = [
@@ -107,7 +109,7 @@ class Dispatcher:
                 state = record_delivery(state, delivery, now)
             state = drop(state, result.suppressed)
             state = await state_store.pruned(connection, state, now, self._retention)
-            await state_store.save_state(connection, state, now)
+            await self._store.save(connection, state, now)
             held = await repository.mark_suppressed(connection, _reasons(result.suppressed), now)
         for key, organisation, reason in held:
             self._metrics.suppressed.labels(reason, organisation).inc()

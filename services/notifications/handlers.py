@@ -42,6 +42,7 @@ def decode(record: "ConsumerRecord[bytes, bytes]") -> KpiEvent:
 
 async def admit(
     connection: Connection,
+    store: state_store.StateStore,
     config: RoutingConfig,
     notifications: Sequence[Notification],
     now: datetime,
@@ -50,8 +51,8 @@ async def admit(
     those. Runs in the caller's transaction."""
     new = await repository.insert_notifications(connection, notifications, now)
     if new:
-        state = await state_store.lock_state(connection)
-        await state_store.save_state(connection, receive(state, config, new, now), now)
+        state = await store.lock(connection)
+        await store.save(connection, receive(state, config, new, now), now)
     return new
 
 
@@ -70,8 +71,10 @@ class ReceiveKpiEvents:
         clock: Clock,
         gap_notice_days: int,
         admitted: Admitted,
+        store: state_store.StateStore,
     ) -> None:
         self._config = config
+        self._store = store
         self._focus_areas = focus_areas
         self._clock = clock
         self._gap_notice_days = gap_notice_days
@@ -87,7 +90,9 @@ class ReceiveKpiEvents:
             if self._worth_telling(event)
             for notification in notifications_for(event, self._focus_areas)
         ]
-        self._uncommitted = await admit(connection, self._config, notifications, self._clock())
+        self._uncommitted = await admit(
+            connection, self._store, self._config, notifications, self._clock()
+        )
         return Applied(new=len(fresh), duplicates=len(events) - len(fresh))
 
     def _worth_telling(self, event: KpiEvent) -> bool:

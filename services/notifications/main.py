@@ -28,6 +28,7 @@ from services.notifications.routing_api import router as routing_router
 from services.notifications.scheduler import Scheduler
 from services.notifications.sender import RetryPolicy, Sender
 from services.notifications.settings import NotificationsSettings, load_routing
+from services.notifications.state_store import StateStore
 from services.notifications.telemetry import NotificationMetrics
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.promises import deployed_promises, school_holiday_calendars
@@ -77,6 +78,7 @@ def create_app(
             poll_seconds=settings.sender_poll_seconds,
             send_timeout=settings.send_timeout_seconds,
         )
+        store = StateStore()  # one for the process: all three share what it holds
         dispatcher = Dispatcher(
             pool=parts.pool,
             config=config,
@@ -85,6 +87,7 @@ def create_app(
             retention=settings.state_retention,
             max_interval=settings.dispatcher_max_interval_seconds,
             wake_sender=sender.wake,
+            store=store,
         )
         receive = ReceiveKpiEvents(
             config=config,
@@ -92,6 +95,7 @@ def create_app(
             clock=clock,
             gap_notice_days=settings.gap_notice_days,
             admitted=dispatcher.admitted,
+            store=store,
         )
         subscribers.subscribe(parts, receive, settings)
         scheduler = Scheduler(
@@ -107,6 +111,7 @@ def create_app(
             interval_seconds=settings.scheduler_interval_seconds,
             admitted=dispatcher.admitted,
             rounds=metrics.schedule_rounds,
+            store=store,
         )
         parts.app.state.notifications = ApiParts(config, clock, links, dispatcher.wake)
         parts.background.extend((dispatcher.run, sender.run, scheduler.run))

@@ -27,6 +27,7 @@ from services.notifications.schedule import (
     digest_week,
     due_reminders,
 )
+from services.notifications.state_store import StateStore
 from shared.db import Connection
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -51,7 +52,9 @@ class Scheduler:
         interval_seconds: float,
         admitted: Admitted,
         rounds: Counter,
+        store: StateStore,
     ) -> None:
+        self._store = store
         self._pool = pool
         self._config = config
         self._promises = tuple(promises)
@@ -89,7 +92,7 @@ class Scheduler:
             if not wanted:
                 return []
             async with connection.transaction():
-                new = await admit(connection, self._config, wanted, now)
+                new = await admit(connection, self._store, self._config, wanted, now)
         if new:
             self._admitted(new)
         return new

@@ -11,6 +11,7 @@ keep a redelivered event from being received twice, so forgetting those keys los
 """
 
 import json
+import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -25,21 +26,52 @@ from services.notifications.state_json import dump_state, load_state
 from shared.db import Connection
 
 
-async def lock_state(connection: Connection) -> DispatchState:
-    """The stored state, locked until the caller's transaction ends."""
-    document = await connection.fetchval("SELECT state FROM dispatch_state FOR UPDATE")
-    return load_state(json.loads(document))
+class StateStore:
+    """The state row, read through what this process last wrote or read of it.
 
+    Every round of the dispatcher and every batch of the consumer works on the state under
+    its lock; decoding and encoding all of it each time kept the event loop busy for longer
+    than anything else the service does. The version column changes with every write, so
+    the state held in memory is used only while the row is still the very one it came from:
+    a write by another instance, or one rolled back, makes the next lock read the row.
+    """
 
-async def save_state(connection: Connection, state: DispatchState, at: datetime) -> None:
-    # Silences and acknowledgements are loaded afresh each round; storing them here would
-    # keep a second, stale copy.
-    core = replace(state, silences=(), acknowledgements=())
-    await connection.execute(
-        "UPDATE dispatch_state SET state = $1::jsonb, updated_at = $2",
-        json.dumps(dump_state(core), ensure_ascii=False),
-        at,
-    )
+    def __init__(self) -> None:
+        self._held: tuple[uuid.UUID, DispatchState] | None = None
+
+    async def lock(self, connection: Connection) -> DispatchState:
+        """The stored state, locked until the caller's transaction ends."""
+        held_version, held_state = self._held or (None, DispatchState())
+        # The document only comes over the wire when it is not the one held.
+        row = await connection.fetchrow(
+            "SELECT version, CASE WHEN version IS DISTINCT FROM $1 OR version IS NULL"
+            " THEN state END AS state FROM dispatch_state FOR UPDATE",
+            held_version,
+        )
+        if row is None:
+            raise RuntimeError("dispatch_state has no row: the migrations did not run")
+        if row["state"] is None:
+            return held_state
+        state = load_state(json.loads(row["state"]))
+        self._held = None if row["version"] is None else (row["version"], state)
+        return state
+
+    async def save(self, connection: Connection, state: DispatchState, at: datetime) -> None:
+        """Store `state` as planned at `at`, in the transaction that locked it."""
+        # Silences and acknowledgements are loaded afresh each round; storing them here would
+        # keep a second, stale copy.
+        core = replace(state, silences=(), acknowledgements=())
+        if self._held is not None and self._held[1] == core:
+            await connection.execute("UPDATE dispatch_state SET updated_at = $1", at)
+            return
+        version = uuid.uuid4()
+        await connection.execute(
+            "UPDATE dispatch_state SET state = $1::jsonb, version = $2, updated_at = $3",
+            json.dumps(dump_state(core), ensure_ascii=False),
+            version,
+            at,
+        )
+        self._held = (version, core)
 
 
 async def with_answers(

@@ -42,12 +42,70 @@ async def test_the_state_is_saved_and_read_back_under_a_lock(
     desk = Desk()
     desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
     desk.advance(local(2017, 5, 16, 12, 0))
+    writer, reader = state_store.StateStore(), state_store.StateStore()  # two instances
 
     async with connection.transaction():
-        assert await state_store.lock_state(connection) == DispatchState()
-        await state_store.save_state(connection, desk.state, local(2017, 5, 16, 12, 0))
+        assert await writer.lock(connection) == DispatchState()
+        await writer.save(connection, desk.state, local(2017, 5, 16, 12, 0))
     async with connection.transaction():
-        assert await state_store.lock_state(connection) == desk.state
+        assert await reader.lock(connection) == desk.state
+    async with connection.transaction():
+        assert await writer.lock(connection) == desk.state
+
+
+async def test_an_instance_sees_what_another_wrote_after_its_own_write(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    first = desk.state
+    desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 11, 0))
+    this, other = state_store.StateStore(), state_store.StateStore()
+
+    async with connection.transaction():
+        await this.lock(connection)
+        await this.save(connection, first, local(2017, 5, 16, 10, 0))
+    async with connection.transaction():
+        await other.lock(connection)
+        await other.save(connection, desk.state, local(2017, 5, 16, 11, 0))
+    async with connection.transaction():
+        assert await this.lock(connection) == desk.state
+
+
+async def test_a_write_rolled_back_is_not_read_back_from_memory(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    store = state_store.StateStore()
+
+    round_ = connection.transaction()  # a round that fails after saving rolls back
+    await round_.start()
+    await store.lock(connection)
+    await store.save(connection, desk.state, local(2017, 5, 16, 10, 0))
+    await round_.rollback()
+    async with connection.transaction():
+        assert await store.lock(connection) == DispatchState()
+
+
+async def test_a_round_that_changes_nothing_still_says_when_it_planned(
+    connection: asyncpg.Connection,
+) -> None:
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    store = state_store.StateStore()
+    async with connection.transaction():
+        await store.lock(connection)
+        await store.save(connection, desk.state, local(2017, 5, 16, 10, 0))
+
+    async with connection.transaction():
+        state = await store.lock(connection)
+        await store.save(connection, state, local(2017, 5, 16, 10, 5))
+
+    planned = await connection.fetchval("SELECT updated_at FROM dispatch_state")
+    assert planned == local(2017, 5, 16, 10, 5)
+    async with connection.transaction():
+        assert await state_store.StateStore().lock(connection) == desk.state
 
 
 async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
