@@ -9,6 +9,7 @@ URLs on the reserved example domains (example.org & co., RFC 2606) reach nobody 
 definition: such a webhook or Teams target is failed at once, never called.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -98,7 +99,9 @@ class Courier:
         return self._links.url(target, delivery.planned_at + self._link_lifetime)
 
     async def attempt(self, delivery: LoggedDelivery) -> DeliveryResult:
-        message = self.message(delivery)
+        # A message may tell a hundred notifications: rendered in a thread, the event loop
+        # goes on with the consumer and the scrapes meanwhile.
+        message = await asyncio.to_thread(self.message, delivery)
         if delivery.channel == "email":
             return await self._email.send(message, list(delivery.recipients), key=str(delivery.id))
         (url,) = delivery.recipients

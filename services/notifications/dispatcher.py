@@ -18,7 +18,9 @@ import asyncpg
 
 from services.notifications import delivery_log, repository, state_store
 from services.notifications.domain import (
+    DispatchState,
     Notification,
+    Plan,
     RoutingConfig,
     Suppressed,
     drop,
@@ -98,16 +100,10 @@ class Dispatcher:
             now = self._clock()
             stored = await self._store.lock(connection)
             state = await state_store.with_answers(connection, stored, now)
-            result = plan(state, self._config, now)
-            rows = [
-                row
-                for delivery in result.deliveries
-                for row in delivery_log.planned_rows(delivery, self._config, now)
-            ]
+            # Planning is pure and grows with the state: in a thread, the loop goes on
+            # serving the consumer, the sender and the scrapes meanwhile.
+            result, state, rows = await asyncio.to_thread(_decide, state, self._config, now)
             await delivery_log.insert(connection, rows)
-            for delivery in result.deliveries:
-                state = record_delivery(state, delivery, now)
-            state = drop(state, result.suppressed)
             state = await state_store.pruned(connection, state, now, self._retention)
             await self._store.save(connection, state, now)
             held = await repository.mark_suppressed(connection, _reasons(result.suppressed), now)
@@ -125,6 +121,21 @@ class Dispatcher:
         if rows:
             self._wake_sender()
         return result.next_wakeup
+
+
+def _decide(
+    state: DispatchState, config: RoutingConfig, now: datetime
+) -> tuple[Plan, DispatchState, list[delivery_log.LoggedDelivery]]:
+    """The plan, the state once its deliveries and drops are recorded, and the log's rows."""
+    result = plan(state, config, now)
+    rows = [
+        row
+        for delivery in result.deliveries
+        for row in delivery_log.planned_rows(delivery, config, now)
+    ]
+    for delivery in result.deliveries:
+        state = record_delivery(state, delivery, now)
+    return result, drop(state, result.suppressed), rows
 
 
 def _reasons(suppressed: Iterable[Suppressed]) -> dict[str, str]:

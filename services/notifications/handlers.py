@@ -7,6 +7,7 @@ in ONE transaction, the caller's. A redelivered event or a second scheduler roun
 records and changes nothing.
 """
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -52,7 +53,8 @@ async def admit(
     new = await repository.insert_notifications(connection, notifications, now)
     if new:
         state = await store.lock(connection)
-        await store.save(connection, receive(state, config, new, now), now)
+        received = await asyncio.to_thread(receive, state, config, new, now)
+        await store.save(connection, received, now)
     return new
 
 

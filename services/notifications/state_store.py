@@ -10,6 +10,7 @@ The consumer's dedup records (received_events) and the notifications' primary ke
 keep a redelivered event from being received twice, so forgetting those keys loses nothing.
 """
 
+import asyncio
 import json
 import uuid
 from dataclasses import replace
@@ -52,7 +53,7 @@ class StateStore:
             raise RuntimeError("dispatch_state has no row: the migrations did not run")
         if row["state"] is None:
             return held_state
-        state = load_state(json.loads(row["state"]))
+        state = await asyncio.to_thread(_decoded, row["state"])
         self._held = None if row["version"] is None else (row["version"], state)
         return state
 
@@ -67,11 +68,21 @@ class StateStore:
         version = uuid.uuid4()
         await connection.execute(
             "UPDATE dispatch_state SET state = $1::jsonb, version = $2, updated_at = $3",
-            json.dumps(dump_state(core), ensure_ascii=False),
+            await asyncio.to_thread(_encoded, core),
             version,
             at,
         )
         self._held = (version, core)
+
+
+# The state's whole text, in a thread: it grows with the notifications held, and the event
+# loop serves the consumer, the sender and the scrapes meanwhile.
+def _decoded(document: str) -> DispatchState:
+    return load_state(json.loads(document))
+
+
+def _encoded(state: DispatchState) -> str:
+    return json.dumps(dump_state(state), ensure_ascii=False)
 
 
 async def with_answers(

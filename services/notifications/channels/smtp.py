@@ -6,6 +6,7 @@ apart from two separate notifications. No List-Unsubscribe: these are operationa
 to the staff responsible, not a mailing list one leaves.
 """
 
+import asyncio
 import hashlib
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
@@ -104,7 +105,7 @@ class EmailChannel:
         key: str,
         headers: Mapping[str, str] | None = None,
     ) -> DeliveryResult:
-        email = self.compose(message, to, key=key, headers=headers)
+        email = await asyncio.to_thread(self.compose, message, to, key=key, headers=headers)
         settings = self._settings
         try:
             refused, reply = await aiosmtplib.send(

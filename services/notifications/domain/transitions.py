@@ -51,7 +51,9 @@ def receive(
     pending = list(state.pending)
     present = {(item.notification.key, item.group_key) for item in pending}
     sent = {(key, group.group_key) for group in state.groups for key in group.sent_keys}
-    firing = list(state.firing)
+    # By subject, in the order they last changed: one lookup per notification, not a pass
+    # over every status of every promise.
+    firing = {_subject(labels): labels for labels in state.firing}
     for notification in notifications:
         for match in route(config, notification.labels):
             group_key = match.group_key(notification.labels)
@@ -62,9 +64,9 @@ def receive(
             pending.append(PendingNotification(notification, group_key, match.route_id, now))
         if notification.kind in STATUS_KINDS:
             subject = _subject(notification.labels)
-            firing = [labels for labels in firing if _subject(labels) != subject]
-            firing.append(dict(notification.labels))
-    return replace(state, pending=tuple(pending), firing=tuple(firing))
+            firing.pop(subject, None)
+            firing[subject] = dict(notification.labels)
+    return replace(state, pending=tuple(pending), firing=tuple(firing.values()))
 
 
 def _sent_in_group(state: DispatchState, delivery: Delivery, sent_at: datetime) -> DispatchState:
