@@ -4,7 +4,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.metrics.domain.engine import evaluate
 from services.metrics.domain.kpis import PromiseKpis
-from services.metrics.gauges import FAMILIES, KpiExposition, exposition, label
+from services.metrics.gauges import FAMILIES, KpiExposition, exposition
+from shared.prometheus_text import label
 from tests.unit.lund_events import activity, incident, local, lund
 
 AT = local(2017, 8, 1)
