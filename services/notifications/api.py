@@ -1,6 +1,6 @@
 """HTTP API of the notifications service: notifications, answers, the delivery log.
 
-Keys hold slashes (`<event id>/<organisation>`, `digest/polisen/2017-W12`), so they are
+Keys hold slashes (`<event id>/<organisation>`, `digest/lund-2017/polisen/2017-W12`), so they are
 written into paths as they are.
 """
 

@@ -3,7 +3,7 @@ occurrences, and the weekly digest. Pure: the time and the promises are passed i
 
 Each has a key that says what it is about, so the scheduler can offer it every round and
 the notifications table records it once: `reminder/<promise>/<occurrence>/<organisation>`
-and `digest/<organisation>/<ISO week>`.
+and `digest/<promise>/<organisation>/<ISO week>`.
 """
 
 from collections.abc import Mapping, Sequence
@@ -74,15 +74,15 @@ def digest_week(now: datetime, at: time, catch_up: timedelta) -> tuple[date, dat
     return (monday, due) if due <= now < due + catch_up else None
 
 
-def digest_key(organisation: str, monday: date) -> str:
+def digest_key(promise: str, organisation: str, monday: date) -> str:
     year, week, _ = monday.isocalendar()
-    return f"digest/{organisation}/{year}-W{week:02d}"
+    return f"digest/{promise}/{organisation}/{year}-W{week:02d}"
 
 
 def digest_notification(
     promise: Promise, organisation: str, monday: date, due: datetime, facts: Mapping[str, Any]
 ) -> Notification:
-    key = digest_key(organisation, monday)
+    key = digest_key(promise.id, organisation, monday)
     return Notification(
         key=key,
         kind="digest",
@@ -100,12 +100,12 @@ def digest_notification(
     )
 
 
-def digest_promises(promises: Sequence[Promise], monday: date) -> dict[str, Promise]:
-    """The promise each organisation's digest is about this week: the first loaded one it
-    is party to that is in force (one digest per organisation and week)."""
-    chosen: dict[str, Promise] = {}
-    for promise in promises:
-        if promise.is_valid_on(monday):
-            for organisation in promise.organisation_ids:
-                chosen.setdefault(organisation, promise)
-    return chosen
+def digest_parties(promises: Sequence[Promise], monday: date) -> list[tuple[Promise, str]]:
+    """Who gets a digest this week, about what: each party to each promise in force, one
+    digest per promise, so that each is routed by its own promise's label."""
+    return [
+        (promise, organisation)
+        for promise in promises
+        if promise.is_valid_on(monday)
+        for organisation in promise.organisation_ids
+    ]

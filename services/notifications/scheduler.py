@@ -23,7 +23,7 @@ from services.notifications.handlers import Admitted, admit
 from services.notifications.schedule import (
     digest_key,
     digest_notification,
-    digest_promises,
+    digest_parties,
     digest_week,
     due_reminders,
 )
@@ -104,13 +104,14 @@ class Scheduler:
         monday: date,
         due: datetime,
     ) -> list[Notification]:
-        chosen = digest_promises(self._promises, monday)
-        keys = {organisation: digest_key(organisation, monday) for organisation in chosen}
+        parties = digest_parties(self._promises, monday)
+        keys = {(p.id, org): digest_key(p.id, org, monday) for p, org in parties}
         made = await repository.existing_keys(connection, keys.values())
-        missing = {org: promise for org, promise in chosen.items() if keys[org] not in made}
         kpis: dict[str, Mapping[str, Any]] = {}
         digests: list[Notification] = []
-        for organisation, promise in missing.items():
+        for promise, organisation in parties:
+            if keys[promise.id, organisation] in made:
+                continue
             if promise.id not in kpis:
                 fetched = await self._kpis(metrics, promise, due)
                 if fetched is None:

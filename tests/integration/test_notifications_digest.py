@@ -102,9 +102,9 @@ async def test_the_monday_digest_tells_each_organisation_its_week_once(
             again = await listed(client, kind="digest")
 
     assert sorted(d["key"] for d in digests) == [
-        "digest/kommunen/2017-W12",
-        "digest/polisen/2017-W12",
-        "digest/raddningstjansten/2017-W12",
+        "digest/lund-2017/kommunen/2017-W12",
+        "digest/lund-2017/polisen/2017-W12",
+        "digest/lund-2017/raddningstjansten/2017-W12",
     ]
     assert len(again) == 3
     assert reminder["key"] == "reminder/lund-2017/ungdomsting-2017-03-23/kommunen"

@@ -8,7 +8,8 @@ import pytest
 from services.notifications.schedule import (
     STOCKHOLM,
     digest_key,
-    digest_promises,
+    digest_notification,
+    digest_parties,
     digest_week,
     due_reminders,
 )
@@ -91,15 +92,39 @@ def test_outside_monday_morning_no_digest_is_due(now: datetime) -> None:
     assert digest_week(now, HALF_PAST_SIX, MORNING) is None
 
 
-def test_the_digest_key_names_the_iso_week() -> None:
-    assert digest_key("polisen", date(2017, 3, 20)) == "digest/polisen/2017-W12"
-    assert digest_key("polisen", date(2018, 12, 31)) == "digest/polisen/2019-W01"
+def test_the_digest_key_names_the_promise_the_organisation_and_the_iso_week() -> None:
+    assert digest_key("lund-2017", "polisen", date(2017, 3, 20)) == (
+        "digest/lund-2017/polisen/2017-W12"
+    )
+    assert digest_key("lund-2017", "polisen", date(2018, 12, 31)) == (
+        "digest/lund-2017/polisen/2019-W01"
+    )
 
 
 def test_every_party_to_a_promise_in_force_gets_a_digest() -> None:
-    assert set(digest_promises(LUND, date(2017, 3, 20))) == {
+    assert {org for _, org in digest_parties(LUND, date(2017, 3, 20))} == {
         "polisen",
         "kommunen",
         "raddningstjansten",
     }
-    assert digest_promises(LUND, date(2017, 2, 20)) == {}  # before the promise
+    assert digest_parties(LUND, date(2017, 2, 20)) == []  # before the promise
+
+
+def test_a_party_to_two_promises_gets_a_digest_of_each_routed_by_its_promise() -> None:
+    [lund] = LUND
+    dalby = lund.model_copy(update={"id": "dalby-2017", "title": "Medborgarlöfte Dalby"})
+    monday = date(2017, 3, 20)
+    due = at(2017, 3, 20, 6, 30)
+
+    digests = [
+        digest_notification(promise, organisation, monday, due, {})
+        for promise, organisation in digest_parties([lund, dalby], monday)
+    ]
+
+    polisen = [d for d in digests if d.organisation == "polisen"]
+    assert sorted(d.key for d in polisen) == [
+        "digest/dalby-2017/polisen/2017-W12",
+        "digest/lund-2017/polisen/2017-W12",
+    ]
+    assert sorted(d.labels["promise"] for d in polisen) == ["dalby-2017", "lund-2017"]
+    assert len({d.key for d in digests}) == 6
