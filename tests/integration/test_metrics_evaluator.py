@@ -2,32 +2,15 @@
 finish is tried again on the next tick, it never ends the announcements for good."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import asyncpg
-import pytest
 from aiokafka.errors import KafkaTimeoutError
-from pydantic import PostgresDsn
 
-from services.metrics import SCHEMA
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
-from services.metrics.main import MIGRATIONS
-from services.metrics.settings import MetricsSettings
 from shared.promises import default_promises, school_holiday_calendars
-from shared.runtime import open_database
 from tests.notifications_harness import local
 from tests.polling import eventually
-
-
-@pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    settings = MetricsSettings(database_url=PostgresDsn(database_url))
-    opened = await open_database(settings, SCHEMA, MIGRATIONS)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def outbox_size(pool: asyncpg.Pool) -> int:
@@ -36,7 +19,7 @@ async def outbox_size(pool: asyncpg.Pool) -> int:
 
 
 async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consumer_is(
-    pool: asyncpg.Pool,
+    metrics_pool: asyncpg.Pool,
 ) -> None:
     asked = 0
 
@@ -50,7 +33,7 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
 
     promises = default_promises()
     evaluator = KpiEvaluator(
-        pool=pool,
+        pool=metrics_pool,
         promises=promises,
         calendars=school_holiday_calendars(),
         cache=EventCache(promise.zone for promise in promises),
@@ -62,7 +45,7 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
     )
     running = asyncio.create_task(evaluator.run())
     try:
-        announced = await eventually(lambda: outbox_size(pool), lambda n: n > 0)
+        announced = await eventually(lambda: outbox_size(metrics_pool), lambda n: n > 0)
         still_running = not running.done()
     finally:
         running.cancel()

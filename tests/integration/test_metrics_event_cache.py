@@ -2,37 +2,23 @@
 batches and the catch-up from the database interleave: a restarted service applies its
 backlog while its first catch-up still pages through the events applied before."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import asyncpg
 import pytest
-from pydantic import PostgresDsn
 
-from services.metrics import SCHEMA, repository
+from services.metrics import repository
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.event_cache import EventCache, SeqSet
-from services.metrics.main import MIGRATIONS
-from services.metrics.settings import MetricsSettings
 from shared.db import Connection
 from shared.promises import default_promises
-from shared.runtime import open_database
 from tests.factories import activity_completed
 from tests.unit.lund_events import known
 
 LUND = default_promises()[0]
 FIRST = datetime(2017, 3, 6, 9, tzinfo=UTC)
-
-
-@pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    settings = MetricsSettings(database_url=PostgresDsn(database_url))
-    opened = await open_database(settings, SCHEMA, MIGRATIONS)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 def walks(count: int, first: int = 0) -> list[KnownEvent]:
@@ -59,6 +45,20 @@ def days_of(events: list[KnownEvent]) -> list[str]:
     return sorted(e.envelope.time.astimezone(LUND.zone).date().isoformat() for e in events)
 
 
+@pytest.fixture
+async def history(metrics_pool: asyncpg.Pool) -> list[KnownEvent]:
+    """A dozen safety walks applied before the service (re)starts."""
+    applied = walks(12)
+    await apply(metrics_pool, applied)
+    return applied
+
+
+def fresh_cache() -> EventCache:
+    """The cache of a service just (re)started, with a window and pages so small that a
+    dozen events span several of each."""
+    return EventCache([LUND.zone], late_commit_window=3, page=4)
+
+
 class BetweenPages:
     """A connection that lets something happen after the first page the catch-up reads."""
 
@@ -75,15 +75,13 @@ class BetweenPages:
 
 
 async def test_a_batch_applied_before_the_first_catch_up_hides_no_older_event(
-    pool: asyncpg.Pool,
+    metrics_pool: asyncpg.Pool, history: list[KnownEvent]
 ) -> None:
-    history = walks(12)
-    await apply(pool, history)
-    cache = EventCache([LUND.zone], late_commit_window=3, page=4)
+    cache = fresh_cache()
     backlog = walks(2, first=12)
-    cache.add(await apply(pool, backlog))
+    cache.add(await apply(metrics_pool, backlog))
 
-    async with pool.acquire() as connection:
+    async with metrics_pool.acquire() as connection:
         await cache.catch_up(connection)
 
     assert walk_days(cache) == days_of(history + backlog)
@@ -91,17 +89,15 @@ async def test_a_batch_applied_before_the_first_catch_up_hides_no_older_event(
 
 
 async def test_batches_applied_while_the_first_catch_up_pages_hide_no_older_event(
-    pool: asyncpg.Pool,
+    metrics_pool: asyncpg.Pool, history: list[KnownEvent]
 ) -> None:
-    history = walks(12)
-    await apply(pool, history)
-    cache = EventCache([LUND.zone], late_commit_window=3, page=4)
+    cache = fresh_cache()
     backlog = walks(8, first=12)
 
     async def consumer_applies_its_backlog() -> None:
-        cache.add(await apply(pool, backlog))
+        cache.add(await apply(metrics_pool, backlog))
 
-    async with pool.acquire() as connection:
+    async with metrics_pool.acquire() as connection:
         await cache.catch_up(
             cast(Connection, BetweenPages(connection, consumer_applies_its_backlog))
         )
@@ -111,17 +107,17 @@ async def test_batches_applied_while_the_first_catch_up_pages_hide_no_older_even
 
 
 async def test_an_event_the_consumer_added_and_the_catch_up_reads_again_counts_once(
-    pool: asyncpg.Pool,
+    metrics_pool: asyncpg.Pool,
 ) -> None:
-    cache = EventCache([LUND.zone], late_commit_window=3, page=4)
-    async with pool.acquire() as connection:
+    cache = fresh_cache()
+    async with metrics_pool.acquire() as connection:
         await cache.catch_up(connection)
     batch = walks(5)
-    applied = await apply(pool, batch)
+    applied = await apply(metrics_pool, batch)
     cache.add(applied)
     cache.add(applied)  # the consumer's batch, handed on again
 
-    async with pool.acquire() as connection:
+    async with metrics_pool.acquire() as connection:
         await cache.catch_up(connection)
         await cache.catch_up(connection)
 

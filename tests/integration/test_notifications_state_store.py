@@ -2,7 +2,7 @@
 answers that bear on it, and kept from growing for ever."""
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -36,6 +36,23 @@ async def recorded(connection: asyncpg.Connection, desk: Desk) -> None:
         await repository.insert_notifications(connection, [notification], notification.occurred_at)
 
 
+async def saved(
+    store: state_store.StateStore,
+    connection: asyncpg.Connection,
+    state: DispatchState,
+    at: datetime,
+) -> None:
+    """A round of `store`'s instance: lock the state, save `state` as planned at `at`."""
+    async with connection.transaction():
+        await store.lock(connection)
+        await store.save(connection, state, at)
+
+
+async def read(store: state_store.StateStore, connection: asyncpg.Connection) -> DispatchState:
+    async with connection.transaction():
+        return await store.lock(connection)
+
+
 async def test_the_state_is_saved_and_read_back_under_a_lock(
     connection: asyncpg.Connection,
 ) -> None:
@@ -44,13 +61,11 @@ async def test_the_state_is_saved_and_read_back_under_a_lock(
     desk.advance(local(2017, 5, 16, 12, 0))
     writer, reader = state_store.StateStore(), state_store.StateStore()  # two instances
 
-    async with connection.transaction():
-        assert await writer.lock(connection) == DispatchState()
-        await writer.save(connection, desk.state, local(2017, 5, 16, 12, 0))
-    async with connection.transaction():
-        assert await reader.lock(connection) == desk.state
-    async with connection.transaction():
-        assert await writer.lock(connection) == desk.state
+    assert await read(writer, connection) == DispatchState()
+    await saved(writer, connection, desk.state, local(2017, 5, 16, 12, 0))
+
+    assert await read(reader, connection) == desk.state
+    assert await read(writer, connection) == desk.state
 
 
 async def test_an_instance_sees_what_another_wrote_after_its_own_write(
@@ -62,14 +77,10 @@ async def test_an_instance_sees_what_another_wrote_after_its_own_write(
     desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 11, 0))
     this, other = state_store.StateStore(), state_store.StateStore()
 
-    async with connection.transaction():
-        await this.lock(connection)
-        await this.save(connection, first, local(2017, 5, 16, 10, 0))
-    async with connection.transaction():
-        await other.lock(connection)
-        await other.save(connection, desk.state, local(2017, 5, 16, 11, 0))
-    async with connection.transaction():
-        assert await this.lock(connection) == desk.state
+    await saved(this, connection, first, local(2017, 5, 16, 10, 0))
+    await saved(other, connection, desk.state, local(2017, 5, 16, 11, 0))
+
+    assert await read(this, connection) == desk.state
 
 
 async def test_a_write_rolled_back_is_not_read_back_from_memory(
@@ -84,8 +95,8 @@ async def test_a_write_rolled_back_is_not_read_back_from_memory(
     await store.lock(connection)
     await store.save(connection, desk.state, local(2017, 5, 16, 10, 0))
     await round_.rollback()
-    async with connection.transaction():
-        assert await store.lock(connection) == DispatchState()
+
+    assert await read(store, connection) == DispatchState()
 
 
 async def test_a_round_that_changes_nothing_still_says_when_it_planned(
@@ -94,18 +105,13 @@ async def test_a_round_that_changes_nothing_still_says_when_it_planned(
     desk = Desk()
     desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
     store = state_store.StateStore()
-    async with connection.transaction():
-        await store.lock(connection)
-        await store.save(connection, desk.state, local(2017, 5, 16, 10, 0))
+    await saved(store, connection, desk.state, local(2017, 5, 16, 10, 0))
 
-    async with connection.transaction():
-        state = await store.lock(connection)
-        await store.save(connection, state, local(2017, 5, 16, 10, 5))
+    await saved(store, connection, desk.state, local(2017, 5, 16, 10, 5))
 
     planned = await connection.fetchval("SELECT updated_at FROM dispatch_state")
     assert planned == local(2017, 5, 16, 10, 5)
-    async with connection.transaction():
-        assert await state_store.StateStore().lock(connection) == desk.state
+    assert await read(state_store.StateStore(), connection) == desk.state
 
 
 async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
