@@ -148,8 +148,8 @@ async def test_no_secret_reaches_the_logs(
                 await eventually(inbox.count, lambda n: n >= 2, within=30)
                 assert payload is not None
                 token = parse_qs(urlsplit(payload["acknowledge_url"]).query)["token"][0]
-                acked = await client.get(f"{notifications.url}/v1/ack", params={"token": token})
-                tampered = await client.get(
+                acked = await client.post(f"{notifications.url}/v1/ack", params={"token": token})
+                tampered = await client.post(
                     f"{notifications.url}/v1/ack", params={"token": token[:-4] + "AAAA"}
                 )
         files = sorted(path for path in logs.rglob("*") if path.is_file())

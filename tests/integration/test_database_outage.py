@@ -138,7 +138,7 @@ async def test_every_notifications_endpoint_that_needs_the_database_answers_503_
             "acknowledge": await client.post(
                 "/v1/notifications/e1/polisen/ack", json={"by": "polisen"}
             ),
-            "acknowledge by link": await client.get("/v1/ack", params={"token": link}),
+            "acknowledge by link": await client.post("/v1/ack", params={"token": link}),
             "deliveries": await client.get("/v1/deliveries"),
             "kpi events": await client.get("/v1/kpi-events"),
             "list silences": await client.get("/v1/silences"),

@@ -53,9 +53,12 @@ async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact
                 f"/v1/notifications/{volontarer['key']}/ack", json={"by": "anna.berg@polisen.test"}
             )
             link = ack_path(told[f"{NARKOTIKA} – missat"])
-            by_link = await client.get(link)
-            forged = await client.get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
-            garbage = await client.get("/v1/ack", params={"token": "not-a-token"})
+            opened = await client.get(link)  # as a mail filter or a link preview would
+            unanswered = await listed(client, state="acknowledged")
+            by_link = await client.post(link)  # the page's button
+            forged_link = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+            forged = [await client.get(forged_link), await client.post(forged_link)]
+            garbage = await client.post("/v1/ack", params={"token": "not-a-token"})
             unknown = await client.post("/v1/notifications/nope/ack", json={"by": "x"})
 
             clock.advance(hours=2)  # the escalation time of the critical route
@@ -63,16 +66,19 @@ async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact
             answered = await listed(client, state="acknowledged")
 
             clock.advance(days=8)  # longer than an acknowledge link lives
-            expired = await client.get(ack_path(told[f"{VANDRINGAR} – missat"]))
+            expired = await client.post(ack_path(told[f"{VANDRINGAR} – missat"]))
 
     assert by_api.status_code == 200
+    assert opened.status_code == 200
+    assert '<form method="post">' in opened.text
+    assert [n["commitment"] for n in unanswered] == ["volontarinsatser"]  # by the API only
     assert by_link.status_code == 200
     assert "kvitterat" in by_link.text
     assert {(n["commitment"], n["acknowledgement"]["via"]) for n in answered} == {
         ("volontarinsatser", "api"),
         ("narkotikabrott-unga", "link"),
     }
-    for refused in (forged, garbage, expired):
+    for refused in (*forged, garbage, expired):
         assert refused.status_code == 400
         assert refused.headers["content-type"] == "application/problem+json"
     assert "expired" in expired.json()["detail"]

@@ -36,6 +36,7 @@ OPERATIONS = {
     ("GET", "/v1/notifications/{key}"): (POSITIVE,),
     ("POST", "/v1/notifications/{key}/ack"): (POSITIVE, NEGATIVE),
     ("GET", "/v1/ack"): (POSITIVE, NEGATIVE),
+    ("POST", "/v1/ack"): (POSITIVE, NEGATIVE),
     ("GET", "/v1/deliveries"): (POSITIVE, NEGATIVE),
     ("GET", "/v1/silences"): (POSITIVE, NEGATIVE),
     ("POST", "/v1/silences"): (POSITIVE, NEGATIVE),
