@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.kpi_json import commitment_json, outcome_json, promise_json
 from shared.http.problems import ProblemError
@@ -58,9 +59,10 @@ async def item_kpi(
     request: Request, promise_id: str, item_id: str, at: At = None, period_of: PeriodOf = None
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
-    if (commitment := kpis.commitment(item_id)) is not None:
-        return commitment_json(commitment)
-    if (outcome := kpis.outcome(item_id)) is not None:
-        return outcome_json(outcome)
+    promise = _promise(evaluator, promise_id)
+    kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
+    if isinstance(kpi, CommitmentKpi):
+        return commitment_json(kpi)
+    if isinstance(kpi, OutcomeKpi):
+        return outcome_json(kpi)
     raise ProblemError(404, f"{promise_id} has no commitment or outcome indicator {item_id!r}")

@@ -23,8 +23,8 @@ from services.metrics.domain.changes import (
     KpiChange,
     changes,
 )
-from services.metrics.domain.engine import evaluate_log
-from services.metrics.domain.kpis import PromiseKpis, Status
+from services.metrics.domain.engine import evaluate_item, evaluate_log
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Status
 from services.metrics.event_cache import EventCache
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
@@ -81,6 +81,19 @@ class KpiEvaluator:
             promise,
             self._cache.log(promise.zone),
             at,
+            calendars=self._calendars,
+            period_of=period_of,
+        )
+
+    def evaluate_item_at(
+        self, promise: Promise, at: datetime, item_id: str, period_of: date | None = None
+    ) -> CommitmentKpi | OutcomeKpi | None:
+        """One commitment or outcome indicator as `evaluate_at` shows it, evaluated alone."""
+        return evaluate_item(
+            promise,
+            self._cache.log(promise.zone),
+            at,
+            item_id,
             calendars=self._calendars,
             period_of=period_of,
         )

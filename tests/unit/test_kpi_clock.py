@@ -11,8 +11,8 @@ from functools import cache
 from itertools import pairwise
 
 from services.activities.domain import Catalogue, accept
-from services.metrics.domain.engine import evaluate
-from services.metrics.domain.facts import KnownEvent
+from services.metrics.domain.engine import evaluate, evaluate_item, evaluate_log
+from services.metrics.domain.facts import FactLog, KnownEvent
 from services.metrics.domain.kpis import PromiseKpis, Status
 from shared.contracts.cloudevents import parse_structured
 from shared.contracts.errors import InvalidEvent
@@ -94,3 +94,16 @@ def test_evaluating_is_the_same_whenever_the_events_arrive() -> None:
     at: datetime = WEEKS[30]
 
     assert evaluate(lund(), reversed(simulated_year()), at) == weekly()[30]
+
+
+def test_one_item_evaluated_alone_is_that_item_of_the_whole_promise() -> None:
+    promise = lund()
+    log = FactLog(promise.zone)
+    log.add(simulated_year())
+    items = [c.id for c in promise.commitments] + [i.id for i in promise.outcome_indicators]
+
+    for at, period_of in ((WEEKS[30], None), (local(2018, 1, 2), date(2017, 12, 31))):
+        whole = evaluate_log(promise, log, at, period_of=period_of)
+        alone = {item: evaluate_item(promise, log, at, item, period_of=period_of) for item in items}
+        assert alone == {item: whole.commitment(item) or whole.outcome(item) for item in items}
+    assert evaluate_item(promise, log, WEEKS[30], "no-such-commitment") is None

@@ -19,7 +19,7 @@ from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
 from services.metrics.domain.facts import FactLog, KnownEvent, distinct
-from services.metrics.domain.kpis import CommitmentKpi, PromiseKpis
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.domain.one_off import evaluate_dated, evaluate_deliverable
 from services.metrics.domain.outcomes import evaluate_outcome
 from services.metrics.domain.recurring import evaluate_recurring
@@ -73,19 +73,50 @@ def evaluate_log(
     period_of: date | None = None,
 ) -> PromiseKpis:
     """`evaluate` over a log the caller keeps: the same KPIs, without reading every event."""
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("the evaluation time must be time zone aware")
-    local = at.astimezone(promise.zone)
-    context = Context(
-        promise=promise,
-        facts=log.facts_at(local),
-        at=local,
-        reference=period_of or local.date(),
-        calendars=school_holiday_calendars() if calendars is None else calendars,
-    )
+    context = _context(promise, log, at, calendars, period_of)
     return PromiseKpis(
         promise=promise.id,
         at=at,
         commitments=tuple(RULES[type(c.target)](c, c.target, context) for c in promise.commitments),
         outcomes=tuple(evaluate_outcome(i, context) for i in promise.outcome_indicators),
+    )
+
+
+def evaluate_item(
+    promise: Promise,
+    log: FactLog,
+    at: datetime,
+    item_id: str,
+    *,
+    calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
+    period_of: date | None = None,
+) -> CommitmentKpi | OutcomeKpi | None:
+    """One commitment or outcome indicator of `evaluate_log`'s KPIs, evaluated alone (None:
+    the promise has no such item)."""
+    context = _context(promise, log, at, calendars, period_of)
+    for commitment in promise.commitments:
+        if commitment.id == item_id:
+            return RULES[type(commitment.target)](commitment, commitment.target, context)
+    for indicator in promise.outcome_indicators:
+        if indicator.id == item_id:
+            return evaluate_outcome(indicator, context)
+    return None
+
+
+def _context(
+    promise: Promise,
+    log: FactLog,
+    at: datetime,
+    calendars: Mapping[str, SchoolHolidayCalendar] | None,
+    period_of: date | None,
+) -> Context:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("the evaluation time must be time zone aware")
+    local = at.astimezone(promise.zone)
+    return Context(
+        promise=promise,
+        facts=log.facts_at(local),
+        at=local,
+        reference=period_of or local.date(),
+        calendars=school_holiday_calendars() if calendars is None else calendars,
     )
