@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.notifications import queries, repository
-from services.notifications.ack_links import AckLinks, InvalidToken
+from services.notifications.ack_links import AckLinks, AckTarget, InvalidToken
 from services.notifications.domain import RoutingConfig
 from services.notifications.repository import State
 from shared.http.problems import ProblemError
@@ -114,10 +114,7 @@ async def confirm_by_link(
     enough, they would silence the repeats and the escalation nobody chose to stop. The page
     asks the reader to press a button, which POSTs the same link."""
     api = parts(request)
-    try:
-        api.links.verify(token, api.clock())
-    except InvalidToken as error:
-        raise ProblemError(400, f"this acknowledge link cannot be used: {error}") from None
+    _link_target(api, token, api.clock())
     return HTMLResponse(_CONFIRM)
 
 
@@ -132,10 +129,7 @@ async def acknowledge_by_link(
 ) -> HTMLResponse:
     api = parts(request)
     now = api.clock()
-    try:
-        target = api.links.verify(token, now)
-    except InvalidToken as error:
-        raise ProblemError(400, f"this acknowledge link cannot be used: {error}") from None
+    target = _link_target(api, token, now)
     async with request.app.state.pool.acquire() as connection, connection.transaction():
         keys = (
             [target.ref]
@@ -146,6 +140,13 @@ async def acknowledge_by_link(
             await repository.acknowledge(connection, key, "acknowledge link", "link", now)
     api.wake_dispatcher()
     return HTMLResponse(_THANKS)
+
+
+def _link_target(api: ApiParts, token: str, now: datetime) -> AckTarget:
+    try:
+        return api.links.verify(token, now)
+    except InvalidToken as error:
+        raise ProblemError(400, f"this acknowledge link cannot be used: {error}") from None
 
 
 @router.get("/deliveries", summary="The delivery log, newest first")
