@@ -5,8 +5,9 @@ handlers and subscribers once the database pool exists); this module does the re
 same order everywhere: migrate, subscribe, connect to Kafka, relay the outbox, serve.
 """
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,10 @@ from shared.settings import ServiceSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# A service asked to stop must stop: a Kafka client or a database connection that does not
+# let go is given this long, then left behind, so that whatever runs the service is never
+# kept waiting on it.
+STOP_SECONDS = 15.0
 
 
 @dataclass(slots=True)
@@ -122,8 +127,9 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         finally:
             checks.clear()
             expositions.clear()
-            await broker.stop()
-            await pool.close()
+            await stopped("the Kafka clients", broker.stop())
+            if not await stopped("the database pool", pool.close()):
+                pool.terminate()
 
     app = FastAPI(title=spec.title, description=spec.description, version="1", lifespan=lifespan)
     install_problem_handlers(app)
@@ -131,3 +137,13 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         app.include_router(router)
     app.include_router(operations_router(registry, checks, expositions))
     return app
+
+
+async def stopped(what: str, stopping: Awaitable[object], within: float = STOP_SECONDS) -> bool:
+    """Whether `stopping` finished within `within` seconds; said in the log when it did not."""
+    try:
+        await asyncio.wait_for(stopping, within)
+    except TimeoutError:
+        log.error("%s did not stop within %.0f s; the service stops without them", what, within)
+        return False
+    return True
