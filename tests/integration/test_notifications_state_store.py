@@ -36,6 +36,13 @@ async def recorded(connection: asyncpg.Connection, desk: Desk) -> None:
         await repository.insert_notifications(connection, [notification], notification.occurred_at)
 
 
+def volunteers_missed() -> Desk:
+    """The desk once the volunteers' commitment was told missed, on a Tuesday morning."""
+    desk = Desk()
+    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    return desk
+
+
 async def saved(
     store: state_store.StateStore,
     connection: asyncpg.Connection,
@@ -56,8 +63,7 @@ async def read(store: state_store.StateStore, connection: asyncpg.Connection) ->
 async def test_the_state_is_saved_and_read_back_under_a_lock(
     connection: asyncpg.Connection,
 ) -> None:
-    desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk = volunteers_missed()
     desk.advance(local(2017, 5, 16, 12, 0))
     writer, reader = state_store.StateStore(), state_store.StateStore()  # two instances
 
@@ -71,8 +77,7 @@ async def test_the_state_is_saved_and_read_back_under_a_lock(
 async def test_an_instance_sees_what_another_wrote_after_its_own_write(
     connection: asyncpg.Connection,
 ) -> None:
-    desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk = volunteers_missed()
     first = desk.state
     desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 11, 0))
     this, other = state_store.StateStore(), state_store.StateStore()
@@ -86,8 +91,7 @@ async def test_an_instance_sees_what_another_wrote_after_its_own_write(
 async def test_a_write_rolled_back_is_not_read_back_from_memory(
     connection: asyncpg.Connection,
 ) -> None:
-    desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk = volunteers_missed()
     store = state_store.StateStore()
 
     round_ = connection.transaction()  # a round that fails after saving rolls back
@@ -102,8 +106,7 @@ async def test_a_write_rolled_back_is_not_read_back_from_memory(
 async def test_a_round_that_changes_nothing_still_says_when_it_planned(
     connection: asyncpg.Connection,
 ) -> None:
-    desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk = volunteers_missed()
     store = state_store.StateStore()
     await saved(store, connection, desk.state, local(2017, 5, 16, 10, 0))
 
