@@ -1,10 +1,15 @@
 """A TCP proxy on loopback that a test can cut and restore: the server behind it keeps
 running (and other tests keep using it) while, for whoever connects through the proxy, it
-is gone: connections in use are reset and new ones are refused."""
+is gone: connections in use are reset and new ones are refused.
+
+It can also hold a server's goodbye back: while `holding_closes`, a link the server closes
+stays open towards the client, which has read the server's last words (say, PostgreSQL's
+"terminating connection") but not yet seen the connection end, the moment a restart leaves
+a pooled connection in."""
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -13,6 +18,8 @@ class TcpProxy:
         self._target = (target_host, target_port)
         self._server: asyncio.Server | None = None
         self._links: set[asyncio.StreamWriter] = set()
+        self._holding = False
+        self.held: list[asyncio.StreamWriter] = []
         self.port = 0
 
     async def open(self) -> None:
@@ -42,18 +49,41 @@ class TcpProxy:
             return
         self._links.update((client_out, server_out))
         await asyncio.gather(
-            _pump(client_in, server_out), _pump(server_in, client_out), return_exceptions=True
+            _pump(client_in, server_out, server_out.transport.abort),
+            _pump(server_in, client_out, lambda: self._server_closed(client_out)),
+            return_exceptions=True,
         )
         self._links.difference_update((client_out, server_out))
 
+    def _server_closed(self, client_out: asyncio.StreamWriter) -> None:
+        if self._holding:
+            self.held.append(client_out)
+        else:
+            client_out.transport.abort()
 
-async def _pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    @contextlib.asynccontextmanager
+    async def holding_closes(self) -> AsyncIterator[None]:
+        """Within: links the server closes stay open towards their clients. On the way out
+        they are closed, as the operating system would have closed them at once."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            for writer in self.held:
+                writer.transport.abort()
+            self.held.clear()
+
+
+async def _pump(
+    source: asyncio.StreamReader, sink: asyncio.StreamWriter, end: Callable[[], None]
+) -> None:
     try:
         while data := await source.read(65536):
             sink.write(data)
             await sink.drain()
     finally:
-        sink.transport.abort()
+        end()
 
 
 def through(url: str, proxy: TcpProxy) -> str:

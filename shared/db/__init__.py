@@ -8,15 +8,22 @@ from asyncpg.pool import PoolConnectionProxy
 # What repositories take: a plain connection or one borrowed from a pool.
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
 
-# The database cannot be reached just now (down, restarting, shutting down, connection lost):
-# nothing is wrong with what was asked, and the same request can succeed later.
+# The database cannot serve just now (down, restarting, shutting down, connection lost, out of
+# resources, a statement cancelled, a transaction that lost a race): nothing is wrong with
+# what was asked, and the same request can succeed later.
 UNREACHABLE: tuple[type[Exception], ...] = (
     OSError,
     TimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
+    # 57xxx: shutdown, crash, starting up, a statement cancelled or timed out.
+    asyncpg.exceptions.OperatorInterventionError,
+    # 53xxx: too many connections, out of memory, disk full.
+    asyncpg.exceptions.InsufficientResourcesError,
+    # 40xxx: a deadlock or serialization failure; the transaction was rolled back whole.
+    asyncpg.exceptions.TransactionRollbackError,
+    # A pooled connection that has read the server's goodbye ("terminating connection") but
+    # not yet seen its socket close is refused by asyncpg itself ("cannot switch to state
+    # ...; another operation is in progress"): the restart's window, not a fault of the query.
+    asyncpg.exceptions.InternalClientError,
 )

@@ -37,13 +37,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Worth trying the batch again as it is: the database is away, or a transaction lost a race.
-RETRYABLE: tuple[type[Exception], ...] = (
-    *UNREACHABLE,
-    asyncpg.SerializationError,
-    asyncpg.DeadlockDetectedError,
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Decoded(Generic[T]):
@@ -245,7 +238,7 @@ class BatchConsumer(Generic[T]):
             try:
                 async with self._pool.acquire() as connection, connection.transaction():
                     outcome = await self._apply(connection, items)
-            except RETRYABLE as error:
+            except UNREACHABLE as error:
                 self._metrics.retries.labels(self.topic).inc()
                 log.warning("database unreachable (%s); retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)

@@ -1,10 +1,12 @@
 import os
 import random
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.chaos.report import Report
+from tests.chaos.report import Report, report_path
 from tests.chaos.servers import SharedServers, shared_servers
 
 
@@ -35,3 +37,13 @@ def servers(kafka_bootstrap: str, server_database_url: str) -> Iterator[SharedSe
         yield found
     finally:
         found.ensure_running()
+
+
+@pytest.fixture
+def service_logs(request: pytest.FixtureRequest) -> Path:
+    """Where a chaos test's services write their logs: kept beside `report.json` after the
+    run (a fresh folder per test), so that a failure can be read after the fact."""
+    folder: Path = report_path().parent / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder

@@ -58,7 +58,7 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
     kafka_bootstrap: str,
     database_url: str,
     namespace: str,
-    tmp_path: Path,
+    service_logs: Path,
 ) -> None:
     rng = random.Random(chaos_seed)
     over_http = partner_events(HTTP_PARTNERS, rng)
@@ -71,7 +71,7 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
     )
     began = time.monotonic()
     async with webhook_receiver(Receiver(delay=1.0)) as receiver:
-        system = System(kafka_bootstrap, database_url, namespace, tmp_path, receiver)
+        system = System(kafka_bootstrap, database_url, namespace, service_logs, receiver)
         with running(system):
             await system.ready()
             keys = {org: await create_key(database_url, org) for org in ORGANISATIONS}

@@ -142,7 +142,7 @@ async def test_the_services_recover_by_themselves_when_kafka_and_postgresql_rest
     kafka_bootstrap: str,
     database_url: str,
     namespace: str,
-    tmp_path: Path,
+    service_logs: Path,
 ) -> None:
     events = partner_events(PARTNERS, random.Random(chaos_seed))
     expected = Expected(
@@ -152,7 +152,7 @@ async def test_the_services_recover_by_themselves_when_kafka_and_postgresql_rest
     )
     began = time.monotonic()
     async with webhook_receiver(Receiver()) as receiver:
-        system = System(kafka_bootstrap, database_url, namespace, tmp_path, receiver)
+        system = System(kafka_bootstrap, database_url, namespace, service_logs, receiver)
         with running(system):
             await system.ready()
             keys = {org: await create_key(database_url, org) for org in ORGANISATIONS}

@@ -4,6 +4,7 @@ the database answers 503 with Retry-After (a problem document, like every other 
 is back they work again by themselves. The database is cut off through a proxy, so the real
 server goes on serving the other tests."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,6 +106,57 @@ async def test_ingest_answers_503_while_the_database_is_away_and_accepts_again_a
     assert_unavailable(refused)
     assert_unavailable(listing)
     assert checks["postgres"].startswith("unavailable")
+    assert stored_meanwhile == [before[0]["id"]]
+    assert retried.status_code == 202
+    assert await registered(database_url) == sorted([before[0]["id"], during[0]["id"]])
+
+
+async def end_backends(database_url: str, application: str) -> int:
+    """Have PostgreSQL end the connections of `application` to this test's database, as a
+    restart does: each is told so ("terminating connection") and then closed."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        ended: int = await connection.fetchval(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = $1",
+            application,
+        )
+    finally:
+        await connection.close()
+    return ended
+
+
+async def test_a_connection_the_database_ended_is_answered_503_not_500(
+    kafka_bootstrap: str, database_url: str, namespace: str, proxy: TcpProxy
+) -> None:
+    """A pooled connection that has read the server's goodbye but not yet seen the socket
+    close (a restart's window) is unusable: asyncpg refuses to use it with an error of its
+    own. The partner must be told to try again, and nothing of the request be kept."""
+    config = ActivitiesSettings(
+        kafka_bootstrap_servers=kafka_bootstrap,
+        database_url=PostgresDsn(through(database_url, proxy)),
+        topic_namespace=namespace,
+        consumer_group=f"{namespace}activities",
+    )
+    async with serving(create_activities(config)) as client:
+        key = await create_key(database_url, "polisen")
+        headers = {"content-type": BATCH, "authorization": f"Bearer {key}"}
+        before, during = ([activity_completed(organisations=("polisen",))] for _ in range(2))
+        accepted = await client.post("/v1/events", json=before, headers=headers)
+
+        async with proxy.holding_closes():
+            ended = await end_backends(database_url, "lofte-activities")
+            await eventually(lambda: asyncio.sleep(0, len(proxy.held)), lambda n: n >= ended)
+            refused = await client.post("/v1/events", json=during, headers=headers)
+            stored_meanwhile = await registered(database_url)
+        retried = await eventually(
+            lambda: client.post("/v1/events", json=during, headers=headers),
+            lambda response: response.status_code != 503,
+        )
+
+    assert accepted.status_code == 202
+    assert ended > 0
+    assert_unavailable(refused)
     assert stored_meanwhile == [before[0]["id"]]
     assert retried.status_code == 202
     assert await registered(database_url) == sorted([before[0]["id"], during[0]["id"]])
