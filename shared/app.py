@@ -45,6 +45,8 @@ class Wiring:
     broker: KafkaBroker
     registry: CollectorRegistry
     service: str
+    # This instance's name among the service's instances ("" when none was given).
+    instance_id: str = ""
     # Long-lived tasks the service runs while it serves (started after Kafka is connected).
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     # Served on /metrics after the registry (see shared.observability.Exposition).
@@ -72,6 +74,7 @@ class Wiring:
             metrics=ConsumerMetrics(self.registry),
             max_records=max_records,
             on_committed=on_committed,
+            group_instance_id=f"{self.service}-{self.instance_id}" if self.instance_id else None,
         )
         consumer.subscribe(self.broker)
         self.background.append(consumer.watch_lag)
@@ -107,7 +110,15 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
             app.state.pool = pool
-            wiring = Wiring(app, pool, broker, registry, spec.name, expositions=expositions)
+            wiring = Wiring(
+                app,
+                pool,
+                broker,
+                registry,
+                spec.name,
+                instance_id=settings.instance_id,
+                expositions=expositions,
+            )
             spec.wire(wiring)
             await connect_kafka(broker, kafka, settings)
             checks.update(readiness_checks(pool, broker, kafka))

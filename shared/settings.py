@@ -55,6 +55,9 @@ class ServiceSettings(KafkaSettings):
     topic_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     log_level: str = "INFO"
     startup_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # Names this instance among several of one service (say "1", "2"): its static membership
+    # in the consumer groups and its claims on partitions. Unique per running instance.
+    instance_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     # Promises served besides the shipped ones (Lund 2017): files, and every *.yaml in a folder.
     promise_files: tuple[Path, ...] = ()
     promises_dir: Path | None = None

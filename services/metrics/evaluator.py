@@ -1,7 +1,10 @@
 """Evaluates the KPIs on a timer and whenever new events arrive, and announces what changed.
 
-The announcement is exactly once: what was announced before is read under a row lock, and
-the outbox rows announcing the news are written in the same transaction as the new state.
+Each instance announces only the KPIs it owns (see `ownership`), from every event any instance
+has applied: before each round it catches up with the shared store of applied events. The
+announcement is exactly once: what was announced before is read under a row lock, and the
+outbox rows announcing the news are written in the same transaction as the new state, under
+ids that follow from that state, so that the same change is always the same CloudEvent.
 Missed slots and passed deadlines need no event to be noticed: the timer's clock does it.
 """
 
@@ -10,7 +13,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 import asyncpg
@@ -26,6 +29,7 @@ from services.metrics.domain.changes import (
 from services.metrics.domain.engine import evaluate_item, evaluate_log
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Status
 from services.metrics.event_cache import EventCache
+from services.metrics.ownership import NOTHING, Claims, Owned
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
 from shared.promises import Promise, SchoolHolidayCalendar
@@ -40,6 +44,11 @@ POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
 # this many times as long as it took, so that however long evaluations grow, the consumer
 # that catches up with a backlog keeps most of the time.
 REST_PER_WORK = 4.0
+# How long an API request waits to catch up with what other instances applied before it
+# answers from what this instance knows (the database may be away).
+REFRESH_SECONDS = 2.0
+# Announcement ids are name-based UUIDs in a namespace of Löfte's own.
+ANNOUNCEMENTS = uuid.UUID("5d0f3c52-8d2e-4bb4-9a59-2f7c1e0b6a41")
 
 
 class KpiEvaluator:
@@ -54,7 +63,7 @@ class KpiEvaluator:
         output_topic: str,
         gap_notice_days: int,
         interval_seconds: float,
-        caught_up: Callable[[], Awaitable[bool]],
+        claims: Claims,
     ) -> None:
         self._pool = pool
         self.promises = tuple(promises)
@@ -64,13 +73,37 @@ class KpiEvaluator:
         self._topic = output_topic
         self._gap_notice_days = gap_notice_days
         self._interval = interval_seconds
-        self._caught_up = caught_up
+        self._claims = claims
         self._dirty = asyncio.Event()
+        self._refreshing = asyncio.Lock()
+        self._refreshes_begun = 0
+        self.owned = NOTHING
         self.latest: dict[str, PromiseKpis] = {}
+        # What this instance exports: the latest KPIs it owns (see `ownership`).
+        self.published: dict[str, PromiseKpis] = {}
         self.evaluated_events = 0  # how many applied events `latest` comes from
+        claims.assignment.when_revoked(self._revoked)
 
     def wake(self) -> None:
         self._dirty.set()
+
+    async def refresh(self) -> None:
+        """Catch up with every event any instance has applied, as of now.
+
+        Concurrent callers share one catch-up, but never one that began before they asked.
+        While the database cannot be reached, what this instance knows is kept as it is.
+        """
+        asked = self._refreshes_begun
+        async with self._refreshing:
+            if self._refreshes_begun > asked:
+                return  # one began after the ask, and it has ended: the lock is ours
+            self._refreshes_begun += 1
+            try:
+                async with asyncio.timeout(REFRESH_SECONDS), self._pool.acquire() as connection:
+                    await self._cache.catch_up(connection)
+            except UNREACHABLE as error:
+                log.warning("could not catch up with the applied events: %s", error)
+            self.evaluated_events = self._cache.size
 
     def evaluate_at(
         self, promise: Promise, at: datetime, period_of: date | None = None
@@ -100,11 +133,10 @@ class KpiEvaluator:
 
     async def run(self) -> None:
         """Evaluate until cancelled: at once, then when woken, and at least every interval."""
-        timer_tick = True
         while True:
             started = time.monotonic()
             try:
-                await self.evaluate_all(catch_up=timer_tick)
+                await self.evaluate_all()
             except POSTPONED as error:
                 log.warning("KPI evaluation postponed: %s", error)
             except Exception:
@@ -114,56 +146,69 @@ class KpiEvaluator:
             await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._dirty.wait(), self._interval)
-            timer_tick = not self._dirty.is_set()
             self._dirty.clear()
 
-    async def evaluate_all(self, *, catch_up: bool = True) -> None:
+    async def evaluate_all(self) -> None:
         at = self._clock()
-        async with self._pool.acquire() as connection:
-            if catch_up:
-                await self._cache.catch_up(connection)
-            self.evaluated_events = self._cache.size
-            if not await self._caught_up():
-                # Behind on the topic, the KPIs are incomplete: show them, announce nothing.
-                for promise in self.promises:
-                    self.latest[promise.id] = self.evaluate_at(promise, at)
-                self._dirty.set()
-                await asyncio.sleep(min(self._interval, 1.0))
-                return
+        await self.refresh()
+        # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
+        # the consumer's answer waits for.
+        caught_up = await self._claims.caught_up()
+        assignment = self._claims.assignment
+        async with assignment.lock, self._pool.acquire() as connection:
+            live = await self._claims.live(connection, caught_up)
             for promise in self.promises:
                 async with connection.transaction():
-                    kpis, news = await self._announce(connection, promise, promise.id, at, None)
+                    self.owned = await self._claims.standing(connection, live)
+                    kpis, news = await self._announce(connection, promise, at, None)
                     closing = closing_day(promise, at)
                     if closing is not None:
-                        _, verdicts = await self._announce(
-                            connection, promise, f"{promise.id}@{closing.year}", at, closing
-                        )
-                        news += verdicts
+                        news += (await self._announce(connection, promise, at, closing))[1]
                 self.latest[promise.id] = kpis
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
+            self._publish()
+        if caught_up != assignment.partitions:
+            # Behind on some partition: its KPIs are incomplete and wait; come back soon.
+            self._dirty.set()
+            await asyncio.sleep(min(self._interval, 1.0))
 
     async def _announce(
-        self,
-        connection: Connection,
-        promise: Promise,
-        ledger: str,
-        at: datetime,
-        closing: date | None,
+        self, connection: Connection, promise: Promise, at: datetime, closing: date | None
     ) -> tuple[PromiseKpis, list[KpiChange]]:
-        """Evaluate, and announce what is new since the ledger's last word, in one go."""
-        stored = await repository.announced_for_update(connection, ledger)
-        previous = Announced.from_json(stored) if stored else Announced()
+        """Evaluate, and announce what is new for the KPIs owned since the ledger's last word."""
         kpis = self.evaluate_at(promise, at, closing)
-        news, announced = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
+        if self.owned is NOTHING:
+            return kpis, []
+        ledger = promise.id if closing is None else f"{promise.id}@{closing.year}"
+        stored, count = await repository.announced_for_update(connection, ledger)
+        previous = Announced.from_json(stored) if stored else Announced()
+        mine = self.owned.only(kpis)
+        news, told = changes(previous, mine, gap_notice_days=self._gap_notice_days)
         if closing is not None:
             news = [change for change in news if is_verdict(change)]
         records = [
-            record_for(change, promise, kpis, self._topic, str(uuid.uuid4()), at) for change in news
+            record_for(change, promise, kpis, self._topic, announcement_id(ledger, count + n), at)
+            for n, change in enumerate(news)
         ]
         await enqueue(connection, SCHEMA, records)
-        await repository.save_announced(connection, ledger, announced.to_json(), at)
+        kept = self.owned.merge(previous, told)
+        await repository.save_announced(connection, ledger, kept.to_json(), at, count + len(news))
         return kpis, news
+
+    def _publish(self) -> None:
+        owned = self.owned
+        self.published = {p: owned.only(kpis) for p, kpis in self.latest.items()}
+
+    def _revoked(self, partitions: frozenset[int]) -> None:
+        self.owned = Owned(self.owned.partitions, self.owned.mine - partitions)
+        self._publish()
+
+
+def announcement_id(ledger: str, number: int) -> str:
+    """The id of a ledger's `number`-th announcement: every instance that makes it names it
+    alike, so a repeat is recognised downstream as the same CloudEvent."""
+    return str(uuid.uuid5(ANNOUNCEMENTS, f"{ledger}#{number}"))
 
 
 def closing_day(promise: Promise, at: datetime) -> date | None:

@@ -5,6 +5,7 @@ services.metrics.main:create_app`). Nothing connects at import time. The clock i
 parameter, so tests can run the service at any moment of a promise's life.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
 from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
+from services.metrics.ownership import Claims
 from services.metrics.settings import MetricsSettings
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
@@ -40,6 +42,9 @@ def create_app(
         cache = EventCache(promise.zone for promise in promises)
         apply = ApplyEvents(cache, lambda: evaluator.wake())
         consumer = subscribers.subscribe(parts, apply, settings)
+        # A claim names its instance, for whoever reads partition_owners; a restart is a new
+        # claim whatever the name.
+        owner = parts.instance_id or uuid.uuid4().hex[:12]
         evaluator = KpiEvaluator(
             pool=parts.pool,
             promises=promises,
@@ -49,11 +54,11 @@ def create_app(
             output_topic=topics.METRICS.qualified(settings.topic_namespace),
             gap_notice_days=settings.gap_notice_days,
             interval_seconds=settings.evaluation_interval_seconds,
-            caught_up=consumer.caught_up,
+            claims=Claims(consumer, owner),
         )
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
-        parts.expositions.append(KpiExposition(lambda: evaluator.latest))
+        parts.expositions.append(KpiExposition(lambda: evaluator.published))
         Gauge(
             "lofte_kpi_evaluated_events",
             "Applied events the latest KPIs were evaluated from.",

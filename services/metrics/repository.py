@@ -1,7 +1,7 @@
 """The metrics service's state in PostgreSQL: the applied events and what was announced."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,32 +70,69 @@ def _known(row: Any) -> KnownEvent:
     return KnownEvent(envelope, parse_data(envelope))
 
 
-async def announced_for_update(connection: Connection, promise: str) -> dict[str, Any] | None:
-    """What was announced about a promise (None: nothing yet), locked until the transaction
-    ends, so that two instances never announce the same change twice."""
-    await connection.execute(
-        "INSERT INTO kpi_announced (promise, announced, evaluated_at)"
-        " VALUES ($1, 'null', '-infinity') ON CONFLICT (promise) DO NOTHING",
-        promise,
+async def announced_for_update(
+    connection: Connection, ledger: str
+) -> tuple[dict[str, Any] | None, int]:
+    """What was announced in a ledger (None: nothing yet) and how many announcements that
+    took, locked until the transaction ends, so that no change is announced twice."""
+    # The no-op update locks the row, as FOR UPDATE would, and creates it the first time.
+    row = await connection.fetchrow(
+        """
+        INSERT INTO kpi_announced (promise, announced, evaluated_at)
+        VALUES ($1, 'null', '-infinity')
+        ON CONFLICT (promise) DO UPDATE SET promise = EXCLUDED.promise
+        RETURNING announced, announcements
+        """,
+        ledger,
     )
-    announced: dict[str, Any] | None = json.loads(
-        await connection.fetchval(
-            "SELECT announced FROM kpi_announced WHERE promise = $1 FOR UPDATE", promise
-        )
-    )
-    return announced
+    if row is None:
+        raise LookupError(f"ledger {ledger} was neither found nor created")
+    announced: dict[str, Any] | None = json.loads(row["announced"])
+    count: int = row["announcements"]
+    return announced, count
 
 
 async def save_announced(
-    connection: Connection, promise: str, announced: dict[str, Any], at: datetime
+    connection: Connection, ledger: str, announced: dict[str, Any], at: datetime, count: int
 ) -> None:
     await connection.execute(
         """
-        INSERT INTO kpi_announced (promise, announced, evaluated_at) VALUES ($1, $2::jsonb, $3)
-        ON CONFLICT (promise) DO UPDATE SET announced = EXCLUDED.announced,
-                                            evaluated_at = EXCLUDED.evaluated_at
+        UPDATE kpi_announced SET announced = $2::jsonb, evaluated_at = $3, announcements = $4
+        WHERE promise = $1
         """,
-        promise,
+        ledger,
         json.dumps(announced, ensure_ascii=False),
         at,
+        count,
     )
+
+
+async def claim(
+    connection: Connection, topic: str, partitions: Iterable[int], owner: str
+) -> dict[int, int]:
+    """Claim the partitions for `owner`; return the epoch of each claim."""
+    rows = await connection.fetch(
+        """
+        INSERT INTO partition_owners (topic, partition, owner, epoch, claimed_at)
+        SELECT $1, p, $3, 1, now() FROM unnest($2::int[]) AS p
+        ON CONFLICT (topic, partition) DO UPDATE
+            SET owner = EXCLUDED.owner, epoch = partition_owners.epoch + 1, claimed_at = now()
+        RETURNING partition, epoch
+        """,
+        topic,
+        sorted(partitions),
+        owner,
+    )
+    return {row["partition"]: row["epoch"] for row in rows}
+
+
+async def standing(connection: Connection, topic: str, claims: dict[int, int]) -> frozenset[int]:
+    """The claimed partitions whose claim still stands, their rows held until the end of the
+    caller's transaction, so that no new owner's claim can come between."""
+    rows = await connection.fetch(
+        "SELECT partition, epoch FROM partition_owners"
+        " WHERE topic = $1 AND partition = ANY($2::int[]) FOR SHARE",
+        topic,
+        sorted(claims),
+    )
+    return frozenset(row["partition"] for row in rows if claims[row["partition"]] == row["epoch"])

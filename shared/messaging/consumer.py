@@ -14,6 +14,7 @@ the reason, so one bad event never blocks or drops the good ones around it.
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -31,6 +32,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from shared.contracts.errors import InvalidEvent
 from shared.db import UNREACHABLE, Connection
+from shared.messaging.assignment import Assignment
 from shared.messaging.dead_letter import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,7 @@ class BatchConsumer(Generic[T]):
         metrics: ConsumerMetrics,
         max_records: int = 500,
         on_committed: Callable[[], None] | None = None,
+        group_instance_id: str | None = None,
     ) -> None:
         self.topic = topic
         self.group_id = group_id
@@ -146,6 +149,9 @@ class BatchConsumer(Generic[T]):
         self._on_committed = on_committed
         self._subscriber: object | None = None
         self._ends_when_asked: dict[Any, int] = {}
+        self._group_instance_id = group_instance_id
+        self.assignment = Assignment(topic)
+        self.assignment.when_revoked(self._forget_lag)
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
@@ -162,6 +168,10 @@ class BatchConsumer(Generic[T]):
             max_records=self._max_records,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            listener=self.assignment,
+            # Static membership: an instance restarted under the same id gets its partitions
+            # back at once, instead of after the session timeout and two rebalances.
+            group_instance_id=self._group_instance_id,
             parser=_readable_headers,
             decoder=_undecoded,
         )
@@ -183,31 +193,44 @@ class BatchConsumer(Generic[T]):
         self._subscriber = subscriber
 
     async def caught_up(self) -> bool:
-        """Whether this consumer has processed everything its partitions held when last asked
-        (the first time: when asked now).
+        """Whether every assigned partition is caught up (see `caught_up_partitions`)."""
+        consumer = getattr(self._subscriber, "consumer", None)
+        assigned = {tp.partition for tp in consumer.assignment()} if consumer else set()
+        return bool(assigned) and await self.caught_up_partitions() == assigned
 
-        Until then, state built from the topic is incomplete: a consumer catching up after
+    async def caught_up_partitions(self) -> frozenset[int]:
+        """The assigned partitions this consumer has processed everything of that they held
+        when last asked (the first time: when asked now).
+
+        Until then, state built from a partition is incomplete: a consumer catching up after
         downtime must not make anyone announce that something never happened. Comparing with
         the ends seen at the previous question rather than with today's keeps a consumer of a
         steady stream, always a few records short of the end, counted as live. While Kafka
-        cannot say (it is away), the answer is no.
+        cannot say (it is away), none is.
         """
         consumer = getattr(self._subscriber, "consumer", None)
         if consumer is None:
-            return False
+            return frozenset()
         assigned = list(consumer.assignment())
         if not assigned:
-            return False
+            return frozenset()
+        caught_up = set()
         try:
             ends = await consumer.end_offsets(assigned)
             earlier, self._ends_when_asked = self._ends_when_asked, ends
             for partition in assigned:
-                if await consumer.position(partition) < earlier.get(partition, ends[partition]):
-                    return False
+                if await consumer.position(partition) >= earlier.get(partition, ends[partition]):
+                    caught_up.add(partition.partition)
         except KafkaError as error:
             log.warning("how far %s has been read is not known now: %s", self.topic, error)
-            return False
-        return True
+            return frozenset()
+        return frozenset(caught_up)
+
+    def partition_count(self) -> int | None:
+        """How many partitions the topic has, as the consumer's metadata last said."""
+        consumer = getattr(self._subscriber, "consumer", None)
+        found = consumer.partitions_for_topic(self.topic) if consumer is not None else None
+        return len(found) if found else None
 
     async def process(self, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
         started = time.perf_counter()
@@ -266,6 +289,12 @@ class BatchConsumer(Generic[T]):
         for partition in assigned:
             lag = max(ends[partition] - await consumer.position(partition), 0)
             self._metrics.lag.labels(self.topic, str(partition.partition)).set(lag)
+
+    def _forget_lag(self, revoked: frozenset[int]) -> None:
+        # Another instance reports these partitions now: two series for one would add up.
+        for partition in revoked:
+            with contextlib.suppress(KeyError):
+                self._metrics.lag.remove(self.topic, str(partition))
 
     async def watch_lag(self, every_seconds: float = 5.0) -> None:
         """Report lag until cancelled; a failed look-up (Kafka away) just waits for the next."""

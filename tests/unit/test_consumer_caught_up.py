@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import BatchConsumer, ConsumerMetrics
@@ -15,13 +16,13 @@ class Partitions:
     end: int = 0
     read_up_to: int = 0
 
-    def assignment(self) -> set[str]:
-        return {"p0"}
+    def assignment(self) -> set[TopicPartition]:
+        return {TopicPartition("t", 0)}
 
-    async def end_offsets(self, partitions: list[str]) -> dict[str, int]:
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
         return dict.fromkeys(partitions, self.end)
 
-    async def position(self, _partition: str) -> int:
+    async def position(self, _partition: TopicPartition) -> int:
         return self.read_up_to
 
 

@@ -1,0 +1,118 @@
+"""Which KPIs this instance announces and exports: those whose partition it owns.
+
+Every KPI (a commitment or an outcome indicator of a promise) belongs to one partition of the
+activities topic: the one its key maps to with Kafka's default partitioner. A commitment's key
+is its id, the key its events carry, so its owner consumes them itself; an indicator's key is
+its id. The instance the consumer group gives that partition is the KPI's owner: it alone
+announces the KPI's changes (the clock-driven ones included) and exports its gauges.
+
+It does so only for partitions it has caught up with and has claimed in the database. A
+claim bumps the partition's epoch in `partition_owners`; an announcement is written only in
+a transaction that still finds the epoch it claimed, and holds that row while it writes. An
+instance that lost a partition without hearing of it (cut off from Kafka, not from
+PostgreSQL) is so fenced off as soon as the new owner has claimed it.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from aiokafka.partitioner import murmur2
+
+from services.metrics import repository
+from services.metrics.domain.announced import Announced
+from services.metrics.domain.kpis import PromiseKpis
+from shared.db import Connection
+from shared.messaging.assignment import Assignment
+
+
+def partition_of(key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives records with this key."""
+    hashed: int = murmur2(key.encode())
+    return (hashed & 0x7FFFFFFF) % partitions
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """The partitions this instance may act for now, of `partitions` in all."""
+
+    partitions: int
+    mine: frozenset[int]
+
+    def owns(self, item_id: str) -> bool:
+        return self.partitions > 0 and partition_of(item_id, self.partitions) in self.mine
+
+    def only(self, kpis: PromiseKpis) -> PromiseKpis:
+        """The KPIs of a promise that are this instance's."""
+        return replace(
+            kpis,
+            commitments=tuple(kpi for kpi in kpis.commitments if self.owns(kpi.id)),
+            outcomes=tuple(kpi for kpi in kpis.outcomes if self.owns(kpi.id)),
+        )
+
+    def merge(self, previous: Announced, told: Announced) -> Announced:
+        """A ledger's new word: `told` for the KPIs owned here, `previous` for the others,
+        which their owners keep."""
+        return Announced(
+            commitments={
+                **{k: v for k, v in previous.commitments.items() if not self.owns(k)},
+                **told.commitments,
+            },
+            outcomes={
+                **{k: v for k, v in previous.outcomes.items() if not self.owns(k)},
+                **told.outcomes,
+            },
+        )
+
+
+NOTHING = Owned(0, frozenset())
+
+
+def everything(partitions: int = 1) -> Owned:
+    """What a lone instance owns: every partition (tests, tools)."""
+    return Owned(partitions, frozenset(range(partitions)))
+
+
+class Consumed(Protocol):
+    """The consumer of the activities topic, as far as ownership needs it."""
+
+    topic: str
+    assignment: Assignment
+
+    async def caught_up_partitions(self) -> frozenset[int]: ...
+
+    def partition_count(self) -> int | None: ...
+
+
+class Claims:
+    """This instance's claims on the partitions the consumer group assigned it."""
+
+    def __init__(self, consumed: Consumed, owner: str) -> None:
+        self._consumed = consumed
+        self._owner = owner
+        self._epochs: dict[int, int] = {}
+        self._generation = 0
+        self.assignment = consumed.assignment
+
+    async def caught_up(self) -> frozenset[int]:
+        return await self._consumed.caught_up_partitions()
+
+    async def live(self, connection: Connection, caught_up: frozenset[int]) -> dict[int, int]:
+        """The claims to act on: of the assigned partitions, those caught up with. After each
+        rebalance the assigned partitions are claimed anew. Call with the assignment's lock."""
+        if self._generation != self.assignment.generation:
+            generation = self.assignment.generation
+            self._epochs = await repository.claim(
+                connection, self._consumed.topic, self.assignment.partitions, self._owner
+            )
+            self._generation = generation
+        assigned = self.assignment.partitions
+        return {p: epoch for p, epoch in self._epochs.items() if p in caught_up & assigned}
+
+    async def standing(self, connection: Connection, live: dict[int, int]) -> Owned:
+        """What may be announced in the caller's transaction: the live claims still standing,
+        held so until it ends."""
+        if not live:
+            return NOTHING
+        mine = await repository.standing(connection, self._consumed.topic, live)
+        count = self._consumed.partition_count() or 0
+        return Owned(count, mine) if mine and count else NOTHING
