@@ -2,9 +2,14 @@
 
 A service writes the records it wants published into its `outbox` table in the same
 transaction as the state they describe, and NOTIFYs the relay. The relay claims rows in
-order (`FOR UPDATE SKIP LOCKED`), publishes them, waits for the broker's acknowledgement and
-deletes them in the same transaction. When Kafka is down the rows simply wait. A session
-advisory lock makes one relay per schema active, which keeps the order per key.
+order (`FOR UPDATE`), publishes them, waits for the broker's acknowledgement and deletes them
+in the same transaction. When Kafka is down the rows simply wait.
+
+A session advisory lock makes one relay per schema active, whatever the number of instances,
+which keeps the order per key. It is held by a connection of its own, which may die while the
+relay goes on: so each round first checks, in its own transaction, that the lock is still
+held by that connection (the fence), and a successor that took the lock meanwhile waits on the
+rows of the round in flight instead of skipping past them.
 """
 
 import asyncio
@@ -82,6 +87,10 @@ class OutboxMetrics:
         )
 
 
+class LeadershipLost(Exception):
+    """The relay's lock went with its connection: another relay may be leading now."""
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -131,9 +140,10 @@ class OutboxRelay:
                 "SELECT pg_advisory_lock(hashtext($1))", f"outbox:{self._schema}"
             )
             await listener.add_listener(notify_channel(self._schema), self._on_notify)
+            leader = listener.get_server_pid()
             while True:
                 self._wake.clear()
-                relayed = await self.relay_once()
+                relayed = await self.relay_once(leader)
                 if relayed < self._batch_size:
                     # The poll is a safety net for a lost notification, not the main path.
                     with contextlib.suppress(TimeoutError):
@@ -145,12 +155,19 @@ class OutboxRelay:
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
 
-    async def relay_once(self) -> int:
-        """Publish one batch of pending records in order; return how many were relayed."""
+    async def relay_once(self, leader: int) -> int:
+        """Publish one batch of pending records in order, if the backend `leader` still holds
+        the relay's lock; return how many were relayed."""
         async with self._pool.acquire() as connection, connection.transaction():
+            if not await connection.fetchval(
+                "SELECT EXISTS (SELECT FROM pg_locks"
+                " WHERE locktype = 'advisory' AND granted AND pid = $1)",
+                leader,
+            ):
+                raise LeadershipLost(f"the outbox relay of {self._schema} lost its lock")
             rows = await connection.fetch(
                 "SELECT position, topic, key, value, headers FROM outbox"
-                " ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                " ORDER BY position LIMIT $1 FOR UPDATE",
                 self._batch_size,
             )
             if not rows:

@@ -1,0 +1,84 @@
+"""One outbox relay per schema, whatever the number of instances: a relay whose lock went with
+its connection publishes nothing more until it has the lock again, so it never publishes
+beside its successor, and each record reaches Kafka once."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry
+
+from services.metrics import SCHEMA
+from shared.contracts import topics
+from shared.messaging.admin import ensure_topics
+from shared.messaging.connection import KafkaConnection
+from shared.messaging.outbox import LeadershipLost, OutboxMetrics, OutboxRelay, OutgoingRecord
+from shared.messaging.outbox import enqueue as enqueue_records
+from tests.kafka_records import read_all
+from tests.polling import eventually
+
+
+@pytest.fixture
+async def broker(kafka_bootstrap: str, namespace: str) -> AsyncIterator[KafkaBroker]:
+    await ensure_topics(KafkaConnection(kafka_bootstrap), [topics.METRICS], namespace)
+    started = KafkaBroker(kafka_bootstrap, logger=None)
+    await started.start()
+    try:
+        yield started
+    finally:
+        await started.stop()
+
+
+def record(topic: str, n: int) -> OutgoingRecord:
+    return OutgoingRecord(topic, b"key", json.dumps({"n": n}).encode(), {"ce_id": f"r{n}"})
+
+
+async def lock_holder(pool: asyncpg.Pool) -> int | None:
+    holder: int | None = await pool.fetchval(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    )
+    return holder
+
+
+async def test_a_relay_whose_lock_connection_died_publishes_nothing_beside_its_successor(
+    metrics_pool: asyncpg.Pool,
+    broker: KafkaBroker,
+    database_url: str,
+    kafka_bootstrap: str,
+    namespace: str,
+) -> None:
+    topic = topics.METRICS.qualified(namespace)
+    relay = OutboxRelay(
+        dsn=database_url,
+        schema=SCHEMA,
+        pool=metrics_pool,
+        broker=broker,
+        metrics=OutboxMetrics(CollectorRegistry()),
+    )
+    running = asyncio.create_task(relay.run())
+    try:
+        first = await eventually(lambda: lock_holder(metrics_pool), lambda pid: pid is not None)
+        assert first is not None
+        await metrics_pool.execute("SELECT pg_terminate_backend($1)", first)
+        async with metrics_pool.acquire() as connection, connection.transaction():
+            await enqueue_records(connection, SCHEMA, [record(topic, 1)])
+        with pytest.raises(LeadershipLost):
+            await relay.relay_once(first)
+        waiting = await metrics_pool.fetchval("SELECT count(*) FROM outbox")
+        successor = await eventually(
+            lambda: lock_holder(metrics_pool), lambda pid: pid not in (None, first)
+        )
+        await eventually(
+            lambda: metrics_pool.fetchval("SELECT count(*) FROM outbox"), lambda n: n == 0
+        )
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+    assert waiting == 1
+    assert successor != first
+    published = await read_all(kafka_bootstrap, topic)
+    assert [json.loads(r.value) for r in published] == [{"n": 1}]
