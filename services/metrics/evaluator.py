@@ -159,7 +159,7 @@ class KpiEvaluator:
             live = await self._claims.live(connection, caught_up)
             for promise in self.promises:
                 async with connection.transaction():
-                    self.owned = await self._claims.standing(connection, live)
+                    self.owned = await self._claims.standing(connection, live, at)
                     kpis, news = await self._announce(connection, promise, at, None)
                     closing = closing_day(promise, at)
                     if closing is not None:

@@ -14,6 +14,7 @@ PostgreSQL) is so fenced off as soon as the new owner has claimed it.
 """
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Protocol
 
 from aiokafka.partitioner import murmur2
@@ -108,11 +109,11 @@ class Claims:
         assigned = self.assignment.partitions
         return {p: epoch for p, epoch in self._epochs.items() if p in caught_up & assigned}
 
-    async def standing(self, connection: Connection, live: dict[int, int]) -> Owned:
-        """What may be announced in the caller's transaction: the live claims still standing,
-        held so until it ends."""
+    async def standing(self, connection: Connection, live: dict[int, int], at: datetime) -> Owned:
+        """What may be announced in the caller's transaction, of an evaluation as of `at`:
+        the live claims still standing, held so until it ends."""
         if not live:
             return NOTHING
-        mine = await repository.standing(connection, self._consumed.topic, live)
+        mine = await repository.standing(connection, self._consumed.topic, live, at)
         count = self._consumed.partition_count() or 0
         return Owned(count, mine) if mine and count else NOTHING

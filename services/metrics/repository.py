@@ -126,13 +126,23 @@ async def claim(
     return {row["partition"]: row["epoch"] for row in rows}
 
 
-async def standing(connection: Connection, topic: str, claims: dict[int, int]) -> frozenset[int]:
-    """The claimed partitions whose claim still stands, their rows held until the end of the
-    caller's transaction, so that no new owner's claim can come between."""
+async def standing(
+    connection: Connection, topic: str, claims: dict[int, int], at: datetime
+) -> frozenset[int]:
+    """The claimed partitions whose claim still stands, marked evaluated at `at` and held
+    until the end of the caller's transaction, so that no new owner's claim comes between."""
     rows = await connection.fetch(
-        "SELECT partition, epoch FROM partition_owners"
-        " WHERE topic = $1 AND partition = ANY($2::int[]) FOR SHARE",
+        """
+        UPDATE partition_owners SET evaluated_at = $4
+        FROM unnest($2::int[], $3::bigint[]) AS claim(partition, epoch)
+        WHERE partition_owners.topic = $1
+          AND partition_owners.partition = claim.partition
+          AND partition_owners.epoch = claim.epoch
+        RETURNING partition_owners.partition
+        """,
         topic,
-        sorted(claims),
+        list(claims),
+        list(claims.values()),
+        at,
     )
-    return frozenset(row["partition"] for row in rows if claims[row["partition"]] == row["epoch"])
+    return frozenset(row["partition"] for row in rows)

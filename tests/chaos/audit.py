@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import httpx
 
 from services.metrics.domain.engine import evaluate
+from services.metrics.domain.facts import KnownEvent
 from services.metrics.kpi_json import promise_json
 from shared.contracts import topics
 from shared.promises import default_promises
@@ -134,7 +135,13 @@ async def audit(system: System, books: Books, expected: Expected) -> dict[str, A
 async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:
     events = await books.register_events()
     at = datetime.now(UTC)
-    async with httpx.AsyncClient(base_url=system.url("metrics"), timeout=30) as client:
+    for instance in system.running:
+        if instance.partition("-")[0] == "metrics":
+            await assert_served_as_the_engine(system.url(instance), events, at)
+
+
+async def assert_served_as_the_engine(url: str, events: list[KnownEvent], at: datetime) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for promise in default_promises():
             for period_of in (None, date(at.year - 1, 12, 31)):  # now, and how last year ended
                 params = {"at": at.isoformat()}
@@ -145,8 +152,8 @@ async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:
                 recomputed = promise_json(evaluate(promise, events, at, period_of=period_of))
                 differing = differences(response.json(), json.loads(json.dumps(recomputed)))
                 assert not differing, (
-                    f"{promise.id} (period of {period_of or 'now'}) differs from the engine's"
-                    f" in {differing}"
+                    f"{url}: {promise.id} (period of {period_of or 'now'}) differs from the"
+                    f" engine's in {differing}"
                 )
 
 

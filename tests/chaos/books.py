@@ -41,8 +41,9 @@ class Books:
         return found
 
     async def last_evaluation(self) -> datetime | None:
+        """When the least recent of the partitions' owners last began to evaluate them."""
         moment: datetime | None = await self.connection.fetchval(
-            "SELECT max(evaluated_at) FROM metrics.kpi_announced"
+            "SELECT min(evaluated_at) FROM metrics.partition_owners"
         )
         return moment
 

@@ -1,8 +1,10 @@
 """The three services as processes on fixed ports, to kill and start again at will, with a
-webhook receiver standing in for every organisation's contact point."""
+webhook receiver standing in for every organisation's contact point. A service may run as
+several instances in one consumer group: the first is named as the service, the others
+`metrics-2`, `metrics-3` …; each has a port of its own and `INSTANCE_ID` its name."""
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -40,11 +42,25 @@ class System:
     namespace: str
     folder: Path
     receiver: Receiver
-    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
+    # How many instances of each service to run at first (one if not said).
+    scale: Mapping[str, int] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
     running: dict[str, ServiceProcess] = field(default_factory=dict)
 
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
+    def instances(self, service: str | None = None) -> list[str]:
+        """The instances to run at first, of one service or of all."""
+        return [
+            name if n == 1 else f"{name}-{n}"
+            for name in SERVICES
+            if service in (None, name)
+            for n in range(1, self.scale.get(name, 1) + 1)
+        ]
+
+    def url(self, instance: str) -> str:
+        return f"http://127.0.0.1:{self.port(instance)}"
+
+    def port(self, instance: str) -> int:
+        return self.ports.setdefault(instance, free_port())
 
     def environment(self, name: str) -> dict[str, str]:
         return {
@@ -62,15 +78,24 @@ class System:
             "SENDER_CONCURRENCY": "2",
         }
 
-    def start(self, name: str) -> None:
-        self.running[name] = start(name, self.environment(name), self.folder, self.ports[name])
+    def start(self, instance: str) -> None:
+        service = instance.partition("-")[0]
+        environment = {**self.environment(service), "INSTANCE_ID": instance}
+        self.running[instance] = start(
+            instance, environment, self.folder, self.port(instance), module=f"services.{service}"
+        )
 
     def kill(self, name: str) -> None:
         """SIGKILL: no shutdown hook runs, whatever the service was doing stops mid-way."""
         self.running[name].kill()
 
+    def retire(self, name: str) -> None:
+        """Kill an instance for good: it is not started again, nor waited for."""
+        self.kill(name)
+        del self.running[name]
+
     async def ready(self, within: float = 120.0) -> None:
-        for name in SERVICES:
+        for name in list(self.running):
             await eventually(partial(self._readiness, name), lambda ok: ok, within=within)
 
     async def _readiness(self, name: str) -> bool:
@@ -89,7 +114,7 @@ class System:
 
 @contextlib.contextmanager
 def running(system: System) -> Iterator[System]:
-    for name in SERVICES:
+    for name in system.instances():
         system.start(name)
     try:
         yield system
