@@ -87,7 +87,14 @@ def planned_rows(delivery: Delivery, config: RoutingConfig, now: datetime) -> li
     ]
 
 
+# Told when new deliveries commit, so that the one active sender, in whichever instance, wakes.
+NEW_DELIVERIES = "notifications_new_deliveries"
+
+
 async def insert(connection: Connection, rows: Sequence[LoggedDelivery]) -> None:
+    """Log the deliveries in the caller's transaction; the sender hears of them at commit."""
+    if rows:
+        await connection.execute("SELECT pg_notify($1, '')", NEW_DELIVERIES)
     await connection.executemany(
         """
         INSERT INTO deliveries (id, planned_at, group_key, route_id, receiver, reason,

@@ -8,7 +8,8 @@
   failed at once, never retried.
 - One sender is active per database (a session advisory lock, as the outbox relay's). When
   it takes over, rows still `sending` were cut off mid-attempt by a sender that stopped:
-  they are attempted again with the same id (see `courier`).
+  they are attempted again with the same id (see `courier`). New deliveries, whichever
+  instance planned them, wake it through PostgreSQL's LISTEN/NOTIFY; the poll is a safety net.
 
 The guarantee: every planned message reaches each target AT LEAST once unless it is given up
 (and then it is recorded as failed, with a metric); a receiver that drops repeats of a
@@ -78,6 +79,9 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
+    def _on_new_deliveries(self, *_notification: object) -> None:
+        self._wake.set()
+
     async def run(self) -> None:
         """Send until cancelled, surviving database outages; cancelled attempts stay
         `sending`, for whoever sends next."""
@@ -96,6 +100,8 @@ class Sender:
         leader = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
         try:
             await leader.execute("SELECT pg_advisory_lock(hashtext($1))", f"sender:{self._schema}")
+            # Deliveries planned by any instance's dispatcher wake the sender at once.
+            await leader.add_listener(delivery_log.NEW_DELIVERIES, self._on_new_deliveries)
             async with self._courier.connected():
                 try:
                     async with self._pool.acquire() as connection:
