@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi
-from services.metrics.evaluator import KpiEvaluator
+from services.metrics.evaluator import REFRESH_SECONDS, KpiEvaluator
 from services.metrics.kpi_json import commitment_json, outcome_json, promise_json
 from shared.http.problems import ProblemError
 from shared.promises import Promise
@@ -50,7 +50,7 @@ async def promise_kpis(
     request: Request, promise_id: str, at: At = None, period_of: PeriodOf = None
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    await evaluator.refresh()
+    await evaluator.refresh(within=REFRESH_SECONDS)
     kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
     return promise_json(kpis)
 
@@ -64,7 +64,7 @@ async def item_kpi(
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id)
-    await evaluator.refresh()
+    await evaluator.refresh(within=REFRESH_SECONDS)
     kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
     if isinstance(kpi, CommitmentKpi):
         return commitment_json(kpi)

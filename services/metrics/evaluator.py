@@ -44,8 +44,8 @@ POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
 # this many times as long as it took, so that however long evaluations grow, the consumer
 # that catches up with a backlog keeps most of the time.
 REST_PER_WORK = 4.0
-# How long an API request waits to catch up with what other instances applied before it
-# answers from what this instance knows (the database may be away).
+# How long an API answer waits to catch up with what other instances applied before it
+# answers from what this instance knows.
 REFRESH_SECONDS = 2.0
 # Announcement ids are name-based UUIDs in a namespace of Löfte's own.
 ANNOUNCEMENTS = uuid.UUID("5d0f3c52-8d2e-4bb4-9a59-2f7c1e0b6a41")
@@ -87,23 +87,25 @@ class KpiEvaluator:
     def wake(self) -> None:
         self._dirty.set()
 
-    async def refresh(self) -> None:
+    async def refresh(self, within: float | None = None) -> None:
         """Catch up with every event any instance has applied, as of now.
 
         Concurrent callers share one catch-up, but never one that began before they asked.
-        While the database cannot be reached, what this instance knows is kept as it is.
+        A caller that gives up after `within` seconds (an API answer: the database may be
+        away, or a first catch-up still reading years of history) goes on with what this
+        instance knows; what was read so far stays read.
         """
         asked = self._refreshes_begun
-        async with self._refreshing:
-            if self._refreshes_begun > asked:
-                return  # one began after the ask, and it has ended: the lock is ours
-            self._refreshes_begun += 1
-            try:
-                async with asyncio.timeout(REFRESH_SECONDS), self._pool.acquire() as connection:
+        try:
+            async with asyncio.timeout(within), self._refreshing:
+                if self._refreshes_begun > asked:
+                    return  # one began after the ask, and it has ended: the lock is ours
+                self._refreshes_begun += 1
+                async with self._pool.acquire() as connection:
                     await self._cache.catch_up(connection)
-            except UNREACHABLE as error:
-                log.warning("could not catch up with the applied events: %s", error)
-            self.evaluated_events = self._cache.size
+        except UNREACHABLE as error:
+            log.warning("answering from what is known: no catch-up now (%r)", error)
+        self.evaluated_events = self._cache.size
 
     def evaluate_at(
         self, promise: Promise, at: datetime, period_of: date | None = None
