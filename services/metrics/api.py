@@ -1,7 +1,7 @@
 """HTTP API of the metrics service: the KPIs of a promise as of any time.
 
-Any instance answers for every KPI, from every event any instance applied: each answer first
-catches up with the shared store of applied events."""
+Any instance answers for every KPI, from every event any instance applied: an answer first
+catches up with what the other instances applied, if they said they did."""
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -50,7 +50,7 @@ async def promise_kpis(
     request: Request, promise_id: str, at: At = None, period_of: PeriodOf = None
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    await evaluator.refresh(within=REFRESH_SECONDS)
+    await evaluator.events.refresh(within=REFRESH_SECONDS)
     kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
     return promise_json(kpis)
 
@@ -64,7 +64,7 @@ async def item_kpi(
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id)
-    await evaluator.refresh(within=REFRESH_SECONDS)
+    await evaluator.events.refresh(within=REFRESH_SECONDS)
     kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
     if isinstance(kpi, CommitmentKpi):
         return commitment_json(kpi)

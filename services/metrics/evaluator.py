@@ -1,7 +1,7 @@
 """Evaluates the KPIs on a timer and whenever new events arrive, and announces what changed.
 
 Each instance announces only the KPIs it owns (see `ownership`), from every event any instance
-has applied: before each round it catches up with the shared store of applied events. The
+has applied: before each round it catches up with what the others applied (`shared_events`). The
 announcement is exactly once: what was announced before is read under a row lock, and the
 outbox rows announcing the news are written in the same transaction as the new state, under
 ids that follow from that state, so that the same change is always the same CloudEvent.
@@ -28,8 +28,8 @@ from services.metrics.domain.changes import (
 )
 from services.metrics.domain.engine import evaluate_item, evaluate_log
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Status
-from services.metrics.event_cache import EventCache
 from services.metrics.ownership import NOTHING, Claims, Owned
+from services.metrics.shared_events import SharedEvents
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
 from shared.promises import Promise, SchoolHolidayCalendar
@@ -58,7 +58,7 @@ class KpiEvaluator:
         pool: asyncpg.Pool,
         promises: Sequence[Promise],
         calendars: Mapping[str, SchoolHolidayCalendar],
-        cache: EventCache,
+        events: SharedEvents,
         clock: Clock,
         output_topic: str,
         gap_notice_days: int,
@@ -68,15 +68,13 @@ class KpiEvaluator:
         self._pool = pool
         self.promises = tuple(promises)
         self._calendars = calendars
-        self._cache = cache
+        self.events = events
         self._clock = clock
         self._topic = output_topic
         self._gap_notice_days = gap_notice_days
         self._interval = interval_seconds
         self._claims = claims
         self._dirty = asyncio.Event()
-        self._refreshing = asyncio.Lock()
-        self._refreshes_begun = 0
         self.owned = NOTHING
         self.latest: dict[str, PromiseKpis] = {}
         # What this instance exports: the latest KPIs it owns (see `ownership`).
@@ -87,26 +85,6 @@ class KpiEvaluator:
     def wake(self) -> None:
         self._dirty.set()
 
-    async def refresh(self, within: float | None = None) -> None:
-        """Catch up with every event any instance has applied, as of now.
-
-        Concurrent callers share one catch-up, but never one that began before they asked.
-        A caller that gives up after `within` seconds (an API answer: the database may be
-        away, or a first catch-up still reading years of history) goes on with what this
-        instance knows; what was read so far stays read.
-        """
-        asked = self._refreshes_begun
-        try:
-            async with asyncio.timeout(within), self._refreshing:
-                if self._refreshes_begun > asked:
-                    return  # one began after the ask, and it has ended: the lock is ours
-                self._refreshes_begun += 1
-                async with self._pool.acquire() as connection:
-                    await self._cache.catch_up(connection)
-        except UNREACHABLE as error:
-            log.warning("answering from what is known: no catch-up now (%r)", error)
-        self.evaluated_events = self._cache.size
-
     def evaluate_at(
         self, promise: Promise, at: datetime, period_of: date | None = None
     ) -> PromiseKpis:
@@ -114,7 +92,7 @@ class KpiEvaluator:
         periods containing `period_of` (default: those containing `at`)."""
         return evaluate_log(
             promise,
-            self._cache.log(promise.zone),
+            self.events.cache.log(promise.zone),
             at,
             calendars=self._calendars,
             period_of=period_of,
@@ -126,7 +104,7 @@ class KpiEvaluator:
         """One commitment or outcome indicator as `evaluate_at` shows it, evaluated alone."""
         return evaluate_item(
             promise,
-            self._cache.log(promise.zone),
+            self.events.cache.log(promise.zone),
             at,
             item_id,
             calendars=self._calendars,
@@ -134,11 +112,13 @@ class KpiEvaluator:
         )
 
     async def run(self) -> None:
-        """Evaluate until cancelled: at once, then when woken, and at least every interval."""
+        """Evaluate until cancelled: at once, then when woken, and at least every interval
+        (then after a full catch-up, whatever the other instances said)."""
+        timer_tick = True
         while True:
             started = time.monotonic()
             try:
-                await self.evaluate_all()
+                await self.evaluate_all(catch_up=timer_tick)
             except POSTPONED as error:
                 log.warning("KPI evaluation postponed: %s", error)
             except Exception:
@@ -148,11 +128,13 @@ class KpiEvaluator:
             await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._dirty.wait(), self._interval)
+            timer_tick = not self._dirty.is_set()
             self._dirty.clear()
 
-    async def evaluate_all(self) -> None:
+    async def evaluate_all(self, *, catch_up: bool = True) -> None:
         at = self._clock()
-        await self.refresh()
+        await self.events.refresh(always=catch_up)
+        self.evaluated_events = self.events.cache.size
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for.
         caught_up = await self._claims.caught_up()

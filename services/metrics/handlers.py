@@ -7,6 +7,7 @@ from aiokafka import ConsumerRecord
 from services.metrics import repository
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.event_cache import EventCache
+from services.metrics.shared_events import tell_applied
 from shared.contracts.cloudevents import from_kafka
 from shared.contracts.events import parse_data
 from shared.db import Connection
@@ -23,12 +24,16 @@ class ApplyEvents:
 
     KPIs are a pure function of the set of applied events, so a redelivered event changes
     nothing, a late one lands in the period it belongs to, and a retraction undoes its event.
-    Once the batch has committed, the cache learns its new events and the evaluator is woken.
+    Once the batch has committed, the cache learns its new events and the evaluator is woken;
+    the other instances are told, by the transaction itself, that it applied something.
     """
 
-    def __init__(self, cache: EventCache, wake_evaluator: Callable[[], None]) -> None:
+    def __init__(
+        self, cache: EventCache, wake_evaluator: Callable[[], None], instance: str
+    ) -> None:
         self._cache = cache
         self._wake = wake_evaluator
+        self._instance = instance
         self._uncommitted: list[tuple[int, KnownEvent]] = []
 
     async def __call__(self, connection: Connection, events: Sequence[KnownEvent]) -> Applied:
@@ -39,6 +44,8 @@ class ApplyEvents:
             if identity in new_seqs:
                 new.setdefault(identity, (new_seqs[identity], event))
         self._uncommitted = list(new.values())
+        if new:
+            await tell_applied(connection, self._instance)
         return Applied(new=len(new), duplicates=len(events) - len(new))
 
     def committed(self) -> None:

@@ -21,6 +21,7 @@ from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
 from services.metrics.ownership import Claims
 from services.metrics.settings import MetricsSettings
+from services.metrics.shared_events import SharedEvents
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.contracts import topics
 from shared.promises import deployed_promises, school_holiday_calendars
@@ -39,22 +40,23 @@ def create_app(
     promises = deployed_promises(settings.promise_files, settings.promises_dir)
 
     def wire(parts: Wiring) -> None:
+        # Names this instance in its claims and notices; a restart is a new claim whatever
+        # the name.
+        instance = parts.instance_id or uuid.uuid4().hex[:12]
         cache = EventCache(promise.zone for promise in promises)
-        apply = ApplyEvents(cache, lambda: evaluator.wake())
+        apply = ApplyEvents(cache, lambda: evaluator.wake(), instance)
         consumer = subscribers.subscribe(parts, apply, settings)
-        # A claim names its instance, for whoever reads partition_owners; a restart is a new
-        # claim whatever the name.
-        owner = parts.instance_id or uuid.uuid4().hex[:12]
+        events = SharedEvents(cache, parts.pool, str(settings.database_url), instance)
         evaluator = KpiEvaluator(
             pool=parts.pool,
             promises=promises,
             calendars=school_holiday_calendars(),
-            cache=cache,
+            events=events,
             clock=clock,
             output_topic=topics.METRICS.qualified(settings.topic_namespace),
             gap_notice_days=settings.gap_notice_days,
             interval_seconds=settings.evaluation_interval_seconds,
-            claims=Claims(consumer, owner),
+            claims=Claims(consumer, instance),
         )
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock
@@ -64,7 +66,7 @@ def create_app(
             "Applied events the latest KPIs were evaluated from.",
             registry=parts.registry,
         ).set_function(lambda: evaluator.evaluated_events)
-        parts.background.append(evaluator.run)
+        parts.background.extend([events.listen, evaluator.run])
 
     spec = ServiceSpec(
         name=SERVICE,

@@ -111,6 +111,15 @@ async def test_ingest_answers_503_while_the_database_is_away_and_accepts_again_a
     assert await registered(database_url) == sorted([before[0]["id"], during[0]["id"]])
 
 
+async def outbox_size(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url)
+    try:
+        size: int = await connection.fetchval("SELECT count(*) FROM activities.outbox")
+    finally:
+        await connection.close()
+    return size
+
+
 async def end_backends(database_url: str, application: str) -> int:
     """Have PostgreSQL end the connections of `application` to this test's database, as a
     restart does: each is told so ("terminating connection") and then closed."""
@@ -143,6 +152,8 @@ async def test_a_connection_the_database_ended_is_answered_503_not_500(
         headers = {"content-type": BATCH, "authorization": f"Bearer {key}"}
         before, during = ([activity_completed(organisations=("polisen",))] for _ in range(2))
         accepted = await client.post("/v1/events", json=before, headers=headers)
+        # The relay idle again, so that no connection but the ended ones is in the pool.
+        await eventually(lambda: outbox_size(database_url), lambda n: n == 0)
 
         async with proxy.holding_closes():
             ended = await end_backends(database_url, "lofte-activities")

@@ -9,6 +9,7 @@ from aiokafka.errors import KafkaTimeoutError
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
 from services.metrics.ownership import Claims
+from services.metrics.shared_events import SharedEvents
 from shared.messaging.assignment import Assignment
 from shared.promises import default_promises, school_holiday_calendars
 from tests.notifications_harness import local
@@ -44,7 +45,7 @@ class LoneConsumer:
 
 
 async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consumer_is(
-    metrics_pool: asyncpg.Pool,
+    metrics_pool: asyncpg.Pool, database_url: str
 ) -> None:
     consumer = LoneConsumer()
     promises = default_promises()
@@ -52,7 +53,9 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
         pool=metrics_pool,
         promises=promises,
         calendars=school_holiday_calendars(),
-        cache=EventCache(promise.zone for promise in promises),
+        events=SharedEvents(
+            EventCache(promise.zone for promise in promises), metrics_pool, database_url, "test"
+        ),
         clock=lambda: local(2017, 3, 15, 9),
         output_topic="lofte.metrics.v1",
         gap_notice_days=7,

@@ -1,0 +1,99 @@
+"""The events every instance has applied, as this instance knows them.
+
+An instance adds the events it applies itself as soon as their transaction commits (see
+`handlers`); what the other instances apply it reads from the shared table (`EventCache`'s
+catch-up). So that answers cost nothing while nothing changed elsewhere, each batch applied
+tells the other instances so (NOTIFY on `CHANNEL`, with the applying instance's name in the
+payload), and an instance catches up only once told, when asked to (the evaluator's timer),
+and whenever it cannot listen (its listening connection lost: it may have missed a notice).
+"""
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+
+from services.metrics.event_cache import EventCache
+from shared.db import UNREACHABLE, Connection
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "metrics_applied"
+
+
+async def tell_applied(connection: Connection, instance: str) -> None:
+    """In the applying transaction: the others hear of it when, and only if, it commits."""
+    await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, instance)
+
+
+class SharedEvents:
+    def __init__(self, cache: EventCache, pool: asyncpg.Pool, dsn: str, instance: str) -> None:
+        self.cache = cache
+        self._pool = pool
+        self._dsn = dsn
+        self._instance = instance
+        self._listening = False
+        self._told = True  # until a first catch-up, everything is news
+        self._lock = asyncio.Lock()
+        self._begun = 0
+
+    async def refresh(self, within: float | None = None, *, always: bool = False) -> None:
+        """Catch up with what the other instances applied, if they said they did (`always`:
+        whatever they said).
+
+        Concurrent callers share one catch-up, but never one that began before they asked.
+        A caller that gives up after `within` seconds (an API answer: the database may be
+        away, or a first catch-up still reading years of history) goes on with what this
+        instance knows; what was read so far stays read.
+        """
+        if not (always or self._told or not self._listening):
+            return
+        asked = self._begun
+        try:
+            async with asyncio.timeout(within), self._lock:
+                if self._begun > asked:
+                    return  # one began after the ask, and it has ended: the lock is ours
+                self._begun += 1
+                # Cleared before reading: a notice that comes during the read is kept.
+                self._told = False
+                async with self._pool.acquire() as connection:
+                    await self.cache.catch_up(connection)
+        except UNREACHABLE as error:
+            self._told = True  # not caught up: the next ask tries again
+            log.warning("answering from what is known: no catch-up now (%r)", error)
+        except asyncio.CancelledError:
+            self._told = True
+            raise
+
+    async def listen(self) -> None:
+        """Hear the other instances' notices until cancelled, connecting again when lost."""
+        delay = 0.2
+        while True:
+            try:
+                listener = await asyncpg.connect(self._dsn)
+            except UNREACHABLE as error:
+                log.warning("cannot listen for applied events now: %r", error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            delay = 0.2
+            try:
+                await self._hear(listener)
+            finally:
+                self._listening = False
+                with contextlib.suppress(Exception):
+                    await listener.close(timeout=2)
+
+    async def _hear(self, listener: asyncpg.Connection) -> None:
+        """Take the notices until the connection is lost."""
+        lost = asyncio.Event()
+        listener.add_termination_listener(lambda _connection: lost.set())
+        await listener.add_listener(CHANNEL, self._heard)
+        self._listening = True
+        self._told = True  # what was missed while not listening
+        await lost.wait()
+
+    def _heard(self, _connection: object, _pid: int, _channel: str, instance: object) -> None:
+        if instance != self._instance:
+            self._told = True
