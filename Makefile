@@ -21,7 +21,7 @@ $(INSTALLED): requirements/runtime.txt requirements/dev.txt pyproject.toml
 
 venv: $(INSTALLED) ## Create the virtualenv with the pinned dependencies
 
-up: venv ## Start Kafka, PostgreSQL, Prometheus, the services and (unless SIMULATOR=0) the simulator
+up: venv ## Start Kafka, PostgreSQL, Prometheus, the services (SCALE=N: N of each) and (unless SIMULATOR=0) the simulator
 	infra/bin/infra.sh up
 	infra/bin/services.sh up
 	infra/bin/services.sh summary

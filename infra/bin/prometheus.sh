@@ -50,8 +50,12 @@ render_config() {
   local rules=$PROM_SRC_DIR/rules
   [[ $rules != *[\"\\]* ]] || die "the repository path must not contain '\"' or '\\': $rules"
   mkdir -p -- "$(dirname "$PROM_CONF")"
+  local targets=$LOFTE_CONF_DIR/prometheus/targets
+  [[ $targets != *[\"\\]* ]] || die "the run directory must not contain '\"' or '\\': $targets"
+  mkdir -p -- "$targets"
   sed -e "s|127\.0\.0\.1:9090|127.0.0.1:$LOFTE_PROMETHEUS_PORT|g" \
     -e "s|\"rules/\*\.yml\"|\"$(sed_escape "$rules")/*.yml\"|" \
+    -e "s|\"targets/|\"$(sed_escape "$targets")/|" \
     "$PROM_SRC_CONFIG" >"$PROM_CONF.tmp"
   local out
   if ! out=$(promtool check config "$PROM_CONF.tmp" 2>&1); then

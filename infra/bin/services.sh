@@ -5,6 +5,7 @@
 #
 # Without names it acts on all; `up` starts the simulator unless SIMULATOR=0. The services
 # talk to the Kafka and PostgreSQL that infra/bin/infra.sh runs (start those first).
+# SCALE=N runs N instances of each service: instance i listens on the service's port + 10(i-1).
 set -euo pipefail
 
 COMPONENT=services
@@ -16,6 +17,8 @@ COMPONENT=services
 : "${LOFTE_NOTIFICATIONS_PORT:=8003}"
 : "${LOFTE_SERVICE_START_TIMEOUT:=90}"
 : "${SIMULATOR:=1}"
+: "${SCALE:=1}"
+[[ $SCALE =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a whole number from 1 up, not '$SCALE'"
 
 PYTHON=$LOFTE_ROOT/.venv/bin/python
 LOFTE_CLI=$LOFTE_ROOT/.venv/bin/lofte
@@ -25,23 +28,68 @@ SIMULATOR_KEYS=$LOFTE_DATA_DIR/simulator-keys
 SERVICES=(activities metrics notifications)
 ALL=("${SERVICES[@]}" simulator)
 
+# Instance i of a service is named SERVICE-i, except the first, which is named as the service.
+service_of() { printf '%s' "${1%-[0-9]*}"; }
+number_of() { [[ $1 == *-[0-9]* ]] && printf '%s' "${1##*-}" || printf 1; }
+
+# instances_of SERVICE [COUNT]: the names of its first COUNT (default SCALE) instances.
+instances_of() {
+  local i
+  printf '%s\n' "$1"
+  for ((i = 2; i <= ${2:-$SCALE}; i++)); do printf '%s-%s\n' "$1" "$i"; done
+}
+
 port_of() {
-  case $1 in
-    activities) printf '%s' "$LOFTE_ACTIVITIES_PORT" ;;
-    metrics) printf '%s' "$LOFTE_METRICS_PORT" ;;
-    notifications) printf '%s' "$LOFTE_NOTIFICATIONS_PORT" ;;
+  local base
+  case $(service_of "$1") in
+    activities) base=$LOFTE_ACTIVITIES_PORT ;;
+    metrics) base=$LOFTE_METRICS_PORT ;;
+    notifications) base=$LOFTE_NOTIFICATIONS_PORT ;;
   esac
+  printf '%s' "$((base + 10 * ($(number_of "$1") - 1)))"
 }
 
 module_of() {
   case $1 in
     simulator) printf 'simulator' ;;
-    *) printf 'services.%s' "$1" ;;
+    *) printf 'services.%s' "$(service_of "$1")" ;;
   esac
 }
 
-# Only a process of this checkout's virtualenv running the module counts as ours.
-our_pid() { running_pid "$1" "$PYTHON" "-m $(module_of "$1")"; }
+# Only a process of this checkout's virtualenv running the module counts as ours. The
+# instances of one service share a command line, so a service instance is known by its pid
+# file alone, and by the INSTANCE_ID in its environment.
+our_pid() {
+  local name=$1 file pid
+  if [[ $name == simulator ]]; then
+    running_pid "$name" "$PYTHON" "-m $(module_of "$name")"
+    return
+  fi
+  file=$(pid_file "$name")
+  pid=$(head -n 1 -- "$file" 2>/dev/null) || return 1
+  if pid_matches "$pid" "$PYTHON" "-m $(module_of "$name")" &&
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "INSTANCE_ID=$(number_of "$name")"; then
+    printf '%s\n' "$pid"
+    return 0
+  fi
+  rm -f -- "$file"
+  return 1
+}
+
+# Prometheus scrapes the first instance of each service as configured, and the others from
+# these files (file-based discovery), which it reads again whenever they change.
+write_scrape_targets() {
+  local service dir=$LOFTE_CONF_DIR/prometheus/targets name targets
+  mkdir -p -- "$dir"
+  for service in "${SERVICES[@]}"; do
+    targets=()
+    while read -r name; do
+      [[ $name == "$service" ]] || targets+=("\"127.0.0.1:$(port_of "$name")\"")
+    done < <(instances_of "$service")
+    printf '[{"targets": [%s]}]\n' "$(IFS=,; printf '%s' "${targets[*]}")" >"$dir/$service.json.tmp"
+    mv -f -- "$dir/$service.json.tmp" "$dir/$service.json"
+  done
+}
 
 start_one() {
   local name=$1 pid port logfile
@@ -68,6 +116,7 @@ start_one() {
     start_daemon "$logfile" env \
       HTTP_HOST=127.0.0.1 \
       HTTP_PORT="$port" \
+      INSTANCE_ID="$(number_of "$name")" \
       KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$LOFTE_KAFKA_PORT" \
       DATABASE_URL="$DATABASE_URL_LOCAL" \
       "$PYTHON" -m "$(module_of "$name")"
@@ -109,48 +158,70 @@ status_one() {
   local name=$1 pid
   if pid=$(our_pid "$name"); then
     if [[ $name == simulator ]]; then
-      printf '%-13s running (pid %s)\n' "$name" "$pid"
+      printf '%-16s running (pid %s)\n' "$name" "$pid"
     else
-      printf '%-13s running (pid %s) http://127.0.0.1:%s\n' "$name" "$pid" "$(port_of "$name")"
+      printf '%-16s running (pid %s) http://127.0.0.1:%s\n' "$name" "$pid" "$(port_of "$name")"
     fi
     return 0
   fi
-  printf '%-13s stopped\n' "$name"
+  printf '%-16s stopped\n' "$name"
   return 3
 }
 
 summary() {
   local name
   printf '\nLöfte is up (stop with: make down)\n'
-  for name in "${SERVICES[@]}"; do
-    printf '  %-13s http://127.0.0.1:%s  (API docs: /docs, metrics: /metrics)\n' \
+  for name in $(all_instances); do
+    printf '  %-16s http://127.0.0.1:%s  (API docs: /docs, metrics: /metrics)\n' \
       "$name" "$(port_of "$name")"
   done
-  printf '  %-13s http://127.0.0.1:%s\n' prometheus "$LOFTE_PROMETHEUS_PORT"
-  printf '  %-13s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
-  printf '  %-13s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"
+  printf '  %-16s http://127.0.0.1:%s\n' prometheus "$LOFTE_PROMETHEUS_PORT"
+  printf '  %-16s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
+  printf '  %-16s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"
   if our_pid simulator >/dev/null; then
-    printf '  %-13s posting Lund events; try: curl http://127.0.0.1:%s/v1/promises/lund-2017/kpis\n' \
+    printf '  %-16s posting Lund events; try: curl http://127.0.0.1:%s/v1/promises/lund-2017/kpis\n' \
       simulator "$LOFTE_METRICS_PORT"
   fi
-  printf '  %-13s %s\n' logs "$LOFTE_LOGS_DIR"
+  printf '  %-16s %s\n' logs "$LOFTE_LOGS_DIR"
+}
+
+# Every instance: SCALE of each service when starting; when stopping or looking, also any
+# further ones an earlier, larger SCALE left running.
+all_instances() {
+  local service name file
+  for service in "${SERVICES[@]}"; do
+    instances_of "$service"
+    if [[ $command != up ]]; then
+      for file in "$LOFTE_PIDS_DIR/$service"-*.pid; do
+        [[ -f $file ]] || continue
+        name=$(basename -- "$file" .pid)
+        ((${name##*-} > SCALE)) && printf '%s\n' "$name"
+      done
+    fi
+  done
+  return 0
 }
 
 main() {
-  local command=${1:-} name rc=0
+  command=${1:-}
+  local name rc=0
   shift || true
-  local -a names=("$@")
+  local -a names=()
+  for name in "$@"; do
+    [[ " ${ALL[*]} " == *" $name "* ]] || die "unknown service: $name"
+    if [[ $name == simulator ]]; then names+=(simulator); else mapfile -t -O "${#names[@]}" names < <(instances_of "$name"); fi
+  done
   if ((${#names[@]} == 0)); then
-    names=("${SERVICES[@]}")
+    mapfile -t names < <(all_instances)
     if [[ $command != up || $SIMULATOR != 0 ]]; then
       names+=(simulator)
     fi
   fi
-  for name in "${names[@]}"; do
-    [[ " ${ALL[*]} " == *" $name "* ]] || die "unknown service: $name"
-  done
   case $command in
-    up) for name in "${names[@]}"; do start_one "$name"; done ;;
+    up)
+      write_scrape_targets
+      for name in "${names[@]}"; do start_one "$name"; done
+      ;;
     down)
       # The simulator first, so that it does not retry against stopped services.
       for ((i = ${#names[@]} - 1; i >= 0; i--)); do stop_one "${names[i]}"; done

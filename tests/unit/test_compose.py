@@ -675,17 +675,28 @@ def prometheus_config_in_compose(compose: Mapping[str, Any]) -> Path:
     return host_path(prometheus, flags["--config.file"])
 
 
+# How a job names what it scrapes: fixed addresses, files of them, or a name Docker's DNS
+# resolves to every replica.
+TARGETS = ("static_configs", "file_sd_configs", "dns_sd_configs")
+
+
 def targets_by_job(config: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each job's fixed addresses and the names it asks DNS for (with their port)."""
     return {
-        job["job_name"]: [target for group in job["static_configs"] for target in group["targets"]]
+        job["job_name"]: [
+            target for group in job.get("static_configs", ()) for target in group["targets"]
+        ]
+        + [
+            f"{name}:{dns['port']}"
+            for dns in job.get("dns_sd_configs", ())
+            for name in dns["names"]
+        ]
         for job in config["scrape_configs"]
     }
 
 
 def without_targets(config: Mapping[str, Any]) -> dict[str, Any]:
-    jobs = [
-        {k: v for k, v in job.items() if k != "static_configs"} for job in config["scrape_configs"]
-    ]
+    jobs = [{k: v for k, v in job.items() if k not in TARGETS} for job in config["scrape_configs"]]
     return {**config, "scrape_configs": jobs}
 
 
