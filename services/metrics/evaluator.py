@@ -83,6 +83,7 @@ class KpiEvaluator:
             at,
             calendars=self._calendars,
             period_of=period_of,
+            promises=self.promises,
         )
 
     def evaluate_item_at(
@@ -96,6 +97,7 @@ class KpiEvaluator:
             item_id,
             calendars=self._calendars,
             period_of=period_of,
+            promises=self.promises,
         )
 
     async def run(self) -> None:

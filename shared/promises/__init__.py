@@ -35,6 +35,7 @@ from shared.promises.loader import (
     school_holiday_calendars,
 )
 from shared.promises.model import Commitment, FocusArea, Organisation, Promise
+from shared.promises.placement import Placement, place, placed_in
 from shared.promises.schedules import (
     BeforeSchoolHolidays,
     HolidayRule,
@@ -89,6 +90,7 @@ __all__ = [
     "OrganisationsDimension",
     "OutcomeIndicator",
     "PeriodDimension",
+    "Placement",
     "Promise",
     "PromiseFileError",
     "RecurringTarget",
@@ -113,5 +115,7 @@ __all__ = [
     "load_promise",
     "load_promise_text",
     "load_school_holidays_text",
+    "place",
+    "placed_in",
     "school_holiday_calendars",
 ]
