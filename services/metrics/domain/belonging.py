@@ -8,11 +8,14 @@ more (the promises deployed have changed since) counts nowhere rather than twice
 
 Placement reads an event's time only as the day it fell on in each candidate promise's
 zone. Where those zones are the log's own, a day's facts all share one placement, so the
-facts are decided a day at a time, by bisection, instead of one by one.
+facts are decided a day at a time, by bisection, instead of one by one; and as the same
+promises are asked about the same days round after round, the answers are remembered
+(`belonging` keeps the selections of the last few sets of promises).
 """
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from services.metrics.domain.facts import DAY, Fact, Group
@@ -20,6 +23,7 @@ from shared.contracts.events import EventData
 from shared.promises import Promise, placed_in
 
 D = TypeVar("D", bound=EventData)
+KEEP = 64
 
 
 class Belonging:
@@ -28,9 +32,10 @@ class Belonging:
 
     def __init__(self, promise: Promise, promises: Iterable[Promise] = ()) -> None:
         self._promise = promise
-        self._deployed = (promise, *(p for p in promises if p.id != promise.id))
+        self.deployed = (promise, *(p for p in promises if p.id != promise.id))
         self._commitments = frozenset(c.id for c in promise.commitments)
         self._holders: dict[str, tuple[Promise, ...]] = {}
+        self._days: dict[tuple[Group, date], bool] = {}
 
     def wants(self, group: Group) -> bool:
         commitment, named = group
@@ -42,16 +47,40 @@ class Belonging:
         commitment, named = group
         holders = self._holders.get(commitment)
         if holders is None:
-            holders = tuple(p for p in self._deployed if p.commitment(commitment) is not None)
+            holders = tuple(p for p in self.deployed if p.commitment(commitment) is not None)
             self._holders[commitment] = holders
 
         def counts(fact: Fact[Any]) -> bool:
             return placed_in(holders, commitment, fact.time, named) == self._promise.id
 
+        def counts_on_its_day(fact: Fact[Any]) -> bool:
+            known = self._days.get((group, fact.day))
+            if known is None:
+                known = self._days[group, fact.day] = counts(fact)
+            return known
+
         zone = facts[0].time.tzinfo
         if all(p.zone == zone for p in holders):
-            return by_day(facts, counts)
+            return by_day(facts, counts_on_its_day)
         return [fact for fact in facts if counts(fact)]
+
+
+_kept: dict[tuple[int, ...], Belonging] = {}
+
+
+def belonging(promise: Promise, promises: Iterable[Promise] = ()) -> Belonging:
+    """The `Belonging` of `promise` among `promises`, the one made before for the very same
+    promise objects if it is still kept, with the days it has decided already."""
+    made = Belonging(promise, promises)
+    # A kept selection holds its promises, so no other object can take their ids meanwhile.
+    key = tuple(map(id, made.deployed))
+    kept = _kept.get(key)
+    if kept is not None:
+        return kept
+    if len(_kept) >= KEEP:
+        _kept.clear()
+    _kept[key] = made
+    return made
 
 
 def by_day(facts: Sequence[Fact[D]], counts: Callable[[Fact[D]], bool]) -> Sequence[Fact[D]]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from services.metrics.domain.belonging import Belonging
+from services.metrics.domain.belonging import belonging
 from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
@@ -124,7 +124,7 @@ def _context(
     local = at.astimezone(promise.zone)
     return Context(
         promise=promise,
-        facts=log.facts_at(local, Belonging(promise, promises)),
+        facts=log.facts_at(local, belonging(promise, promises)),
         at=local,
         reference=period_of or local.date(),
         calendars=school_holiday_calendars() if calendars is None else calendars,
