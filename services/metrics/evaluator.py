@@ -96,6 +96,7 @@ class KpiEvaluator:
             at,
             calendars=self._calendars,
             period_of=period_of,
+            promises=self.promises,
         )
 
     def evaluate_item_at(
@@ -109,6 +110,7 @@ class KpiEvaluator:
             item_id,
             calendars=self._calendars,
             period_of=period_of,
+            promises=self.promises,
         )
 
     async def run(self) -> None:

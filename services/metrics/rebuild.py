@@ -94,7 +94,9 @@ async def kpis_of_schema(
     cache = EventCache(p.zone for p in promises)
     await cache.catch_up(connection)
     return {
-        p.id: promise_json(evaluate_log(p, cache.log(p.zone), at, calendars=calendars))
+        p.id: promise_json(
+            evaluate_log(p, cache.log(p.zone), at, calendars=calendars, promises=promises)
+        )
         for p in promises
     }
 

@@ -35,11 +35,13 @@ from shared.promises.loader import (
     school_holiday_calendars,
 )
 from shared.promises.model import Commitment, FocusArea, Organisation, Promise
+from shared.promises.placement import Placement, place, placed_in
 from shared.promises.schedules import (
     BeforeSchoolHolidays,
     HolidayRule,
     Monthly,
     Schedule,
+    Slot,
     TimeWindow,
     Weekly,
     due_slots,
@@ -88,6 +90,7 @@ __all__ = [
     "OrganisationsDimension",
     "OutcomeIndicator",
     "PeriodDimension",
+    "Placement",
     "Promise",
     "PromiseFileError",
     "RecurringTarget",
@@ -96,6 +99,7 @@ __all__ = [
     "SchoolHolidayCalendar",
     "SchoolHolidayKind",
     "SchoolHolidaysUnknown",
+    "Slot",
     "Survey",
     "Target",
     "TimeWindow",
@@ -111,5 +115,7 @@ __all__ = [
     "load_promise",
     "load_promise_text",
     "load_school_holidays_text",
+    "place",
+    "placed_in",
     "school_holiday_calendars",
 ]

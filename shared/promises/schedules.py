@@ -3,6 +3,10 @@
 `due_slots` turns a schedule into the spans an activity must fall in: one day for a
 weekly meeting (moved or dropped on holidays by the commitment's rule), a month for a
 monthly one, the days before each school holiday for checks made "inför skollov".
+
+A holiday moves a weekly slot to give the parties a working day, not to forbid the day the
+schedule names: a meeting held on annandag påsk anyway is held, not missed. So a moved
+slot keeps its nominal day, and an activity on any day from it through the moved day meets it.
 """
 
 from datetime import date, timedelta
@@ -59,6 +63,24 @@ class BeforeSchoolHolidays(Frozen):
     within_days: Annotated[int, Field(ge=1, le=60)] = 14
 
 
+class Slot(DateRange):
+    """The days one activity is due in (`start` through `end`), and, when a holiday moved
+    the slot, the day the schedule named (`nominal`, before `start`)."""
+
+    nominal: date | None = None
+
+    @model_validator(mode="after")
+    def _nominal_before_start(self) -> Self:
+        if self.nominal is not None and self.nominal >= self.start:
+            raise ValueError(f"nominal day {self.nominal} is not before start {self.start}")
+        return self
+
+    @property
+    def met_from(self) -> date:
+        """The first day an activity meets the slot on."""
+        return self.start if self.nominal is None else self.nominal
+
+
 Schedule = Annotated[Weekly | Monthly | BeforeSchoolHolidays, Field(discriminator="kind")]
 
 
@@ -73,8 +95,8 @@ def due_slots(
     rule: HolidayRule,
     within: DateRange,
     school_holidays: SchoolHolidayCalendar | None = None,
-) -> list[DateRange]:
-    """The spans, in order, in each of which one activity is due during `within`.
+) -> list[Slot]:
+    """The slots, in order, in each of which one activity is due during `within`.
 
     The holiday rule only moves single days (weekly schedules); a month or the days
     before a school holiday always contain working days.
@@ -83,30 +105,30 @@ def due_slots(
         return _weekly(schedule, rule, within)
     if isinstance(schedule, Monthly):
         return [
-            DateRange(start=max(m.start, within.start), end=min(m.end, within.end))
+            Slot(start=max(m.start, within.start), end=min(m.end, within.end))
             for m in periods_overlapping("month", within)
         ]
     if school_holidays is None or school_holidays.id != schedule.calendar:
         raise ValueError(f"the school-holiday calendar {schedule.calendar!r} is needed")
     wanted = schedule.holidays
     reach = DateRange(start=within.start, end=within.end + timedelta(days=schedule.within_days))
-    slots = [
+    spans = [
         school_holidays.before(holiday, schedule.within_days)
         for holiday in school_holidays.starting_within(reach)
         if wanted is None or holiday.kind in wanted
     ]
-    return [slot for slot in slots if slot.end in within]
+    return [Slot(start=span.start, end=span.end) for span in spans if span.end in within]
 
 
-def _weekly(schedule: Weekly, rule: HolidayRule, within: DateRange) -> list[DateRange]:
+def _weekly(schedule: Weekly, rule: HolidayRule, within: DateRange) -> list[Slot]:
     offset = (WEEKDAYS.index(schedule.weekday) - within.start.weekday()) % 7
     day = within.start + timedelta(days=offset)
-    slots: list[DateRange] = []
+    slots: list[Slot] = []
     while day <= within.end:
         if not _is_holiday(day) or rule == "same-day":
-            slots.append(DateRange(start=day, end=day))
+            slots.append(Slot(start=day, end=day))
         elif rule == "next-working-day":
             moved = working_day_on_or_after(day)
-            slots.append(DateRange(start=moved, end=moved))
+            slots.append(Slot(start=moved, end=moved, nominal=day))
         day += timedelta(days=7)
     return slots

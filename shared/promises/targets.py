@@ -22,7 +22,7 @@ from shared.promises.base import Frozen, PositiveCount, ShortText, Slug
 from shared.promises.conditions import Condition, activity_meets
 from shared.promises.coverage import CoverageTarget
 from shared.promises.dated import DatedTarget
-from shared.promises.schedules import HolidayRule, Schedule, due_slots
+from shared.promises.schedules import HolidayRule, Schedule, Slot, due_slots
 from shared.promises.school_holidays import SchoolHolidayCalendar
 
 
@@ -52,7 +52,7 @@ class RecurringTarget(Frozen):
 
     def due_slots(
         self, within: DateRange, school_holidays: SchoolHolidayCalendar | None = None
-    ) -> list[DateRange]:
+    ) -> list[Slot]:
         return due_slots(self.schedule, self.public_holidays, within, school_holidays)
 
 

@@ -149,7 +149,9 @@ async def assert_served_as_the_engine(url: str, events: list[KnownEvent], at: da
                     params["period_of"] = period_of.isoformat()
                 response = await client.get(f"/v1/promises/{promise.id}/kpis", params=params)
                 assert response.status_code == 200, response.text
-                recomputed = promise_json(evaluate(promise, events, at, period_of=period_of))
+                recomputed = promise_json(
+                    evaluate(promise, events, at, period_of=period_of, promises=default_promises())
+                )
                 differing = differences(response.json(), json.loads(json.dumps(recomputed)))
                 assert not differing, (
                     f"{url}: {promise.id} (period of {period_of or 'now'}) differs from the"

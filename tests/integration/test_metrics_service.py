@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,7 +44,7 @@ class Clock:
 
 @asynccontextmanager
 async def metrics_service(
-    kafka: str, database_url: str, namespace: str, clock: Clock
+    kafka: str, database_url: str, namespace: str, clock: Clock, promises_dir: Path | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = MetricsSettings(
         kafka_bootstrap_servers=kafka,
@@ -50,6 +52,7 @@ async def metrics_service(
         topic_namespace=namespace,
         consumer_group=f"{namespace}metrics",
         evaluation_interval_seconds=0.2,
+        promises_dir=promises_dir,
     )
     async with serving(create_app(settings, clock=clock)) as client:
         yield client
@@ -78,9 +81,10 @@ async def kpi(
     client: httpx.AsyncClient,
     item: str,
     at: str = "2017-03-31T12:00:00+02:00",
+    promise: str = "lund-2017",
     **params: str,
 ) -> Any:
-    response = await client.get(f"/v1/promises/lund-2017/kpis/{item}", params={"at": at, **params})
+    response = await client.get(f"/v1/promises/{promise}/kpis/{item}", params={"at": at, **params})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -112,6 +116,55 @@ async def test_a_redelivered_batch_after_a_lost_offset_commit_counts_once(
 
     assert first["done"] == again["done"] == 3
     assert again["missed_slots"] == first["missed_slots"] == ["2017-03-27"]
+
+
+async def test_an_event_counts_only_in_the_promise_it_names(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    # As a new user tried it: a copy of Lund 2017 beside it, and one event naming the copy.
+    folder = tmp_path / "promises"
+    folder.mkdir()
+    lund = files("shared.promises").joinpath("lund-2017.yaml").read_text("utf-8")
+    (folder / "lund-kopia.yaml").write_text(lund.replace("id: lund-2017", "id: lund-kopia", 1))
+    clock = Clock(datetime(2017, 6, 1, 12, tzinfo=LUND))
+    operation = activity_completed(
+        "volontarinsatser",
+        organisations=("polisen",),
+        time=datetime(2017, 5, 26, 18, tzinfo=LUND),
+        promise="lund-kopia",
+    )
+    await produce(kafka_bootstrap, namespace, [operation])
+    at = clock.now.isoformat()
+    async with metrics_service(kafka_bootstrap, database_url, namespace, clock, folder) as client:
+        copy = await eventually(
+            lambda: kpi(client, "volontarinsatser", at, promise="lund-kopia"),
+            lambda k: k["done"] == 1,
+        )
+        original = await kpi(client, "volontarinsatser", at)
+        whole = (await client.get("/v1/promises/lund-2017/kpis", params={"at": at})).json()
+        series = await eventually(
+            lambda: scrape(client),
+            lambda s: s.get(volunteers_series("lund-kopia")) == 1.0,
+        )
+        told = await eventually(
+            lambda: announced(kafka_bootstrap, namespace, "commitment.status-changed"),
+            lambda found: {"lund-2017", "lund-kopia"} <= {a["promise"] for a in found},
+        )
+
+    assert (copy["done"], original["done"]) == (1, 0)
+    assert next(c for c in whole["commitments"] if c["id"] == "volontarinsatser")["done"] == 0
+    assert series[volunteers_series("lund-2017")] == 0.0
+    done = {
+        a["promise"]: a["figures"]["done"] for a in told if a["commitment"] == "volontarinsatser"
+    }
+    assert done == {"lund-2017": 0, "lund-kopia": 1}
+
+
+def volunteers_series(promise: str) -> str:
+    return (
+        f'lofte_commitment_done{{commitment="volontarinsatser",'
+        f'focus_area="trygghet",promise="{promise}"}}'
+    )
 
 
 async def rewind_group(kafka: str, group: str, topic: str) -> None:

@@ -76,8 +76,11 @@ def activity(
     youths: int | None = None,
     source: str = POLISEN,
     event_id: str | None = None,
+    promise: str | None = None,
 ) -> KnownEvent:
     data: dict[str, Any] = {"commitment": commitment, "organisations": list(organisations)}
+    if promise is not None:
+        data["promise"] = promise
     if place is not None:
         data["place"] = place
     if youths is not None:

@@ -3,10 +3,13 @@
 The SNÖ meeting is due every Monday; a Monday that is a holiday moves to the next working
 day (the promise's rule). In 2017 that moves annandag påsk (17 April) to Tuesday 18 April,
 första maj (1 May) to 2 May, and juldagen (25 December; 26th is annandag jul) to
-Wednesday 27 December. A slot is missed 24 hours after it ends without a meeting.
+Wednesday 27 December; a meeting held on the holiday itself holds the moved slot too. A
+slot is missed 24 hours after it ends without a meeting.
 """
 
 from datetime import date, timedelta
+
+import pytest
 
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.domain.kpis import Status
@@ -54,12 +57,36 @@ def test_holiday_mondays_move_to_the_next_working_day_and_one_miss_in_ten_is_at_
     assert kpi.status is Status.AT_RISK  # 1 missed of 10 due: 10 %
 
 
-def test_a_meeting_on_the_holiday_itself_does_not_hold_the_moved_slot() -> None:
+def test_a_meeting_on_the_holiday_itself_holds_the_moved_slot() -> None:
     on_easter_monday = [meeting(day) for day in SLOTS_2017[:6]] + [meeting(date(2017, 4, 17))]
 
+    that_noon = commitment_at(SNO, on_easter_monday, local(2017, 4, 17, 12))
     kpi = commitment_at(SNO, on_easter_monday, local(2017, 4, 20))
 
+    assert (that_noon.slots_due, that_noon.done, that_noon.streak) == (7, 7, 7)
+    assert (kpi.slots_due, kpi.done, kpi.missed_slots) == (7, 7, ())
+    assert kpi.status is Status.ON_TRACK
+
+
+def test_without_a_meeting_from_the_holiday_to_the_moved_day_the_moved_day_is_missed() -> None:
+    before_easter = [meeting(day) for day in SLOTS_2017[:6]]
+    the_wednesday = [*before_easter, meeting(date(2017, 4, 19))]
+
+    kpi = commitment_at(SNO, the_wednesday, local(2017, 4, 20))
+
     assert kpi.missed_slots == (date(2017, 4, 18),)
+    assert (kpi.slots_due, kpi.done) == (7, 6)
+
+
+@pytest.mark.parametrize("day", [24, 25, 26, 27])
+def test_a_meeting_on_any_day_from_julafton_to_the_moved_day_holds_the_slot(day: int) -> None:
+    # Julafton 2018 is a Monday; juldagen and annandag jul follow: the slot moves to the 27th.
+    december = [meeting(date(2018, 12, d)) for d in (3, 10, 17)]
+
+    kpi = commitment_at(SNO, [*december, meeting(date(2018, 12, day))], local(2018, 12, 30))
+
+    assert kpi.missed_slots[-1] == date(2018, 11, 26)  # the year's earlier Mondays
+    assert (kpi.done, kpi.streak) == (4, 4)
 
 
 def test_a_year_with_every_meeting_held_is_achieved_and_one_short_is_missed() -> None:

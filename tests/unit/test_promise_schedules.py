@@ -1,5 +1,6 @@
 """When recurring commitments fall due, over the calendar the promise runs on."""
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -20,7 +21,7 @@ REST_OF_2017 = DateRange(start=date(2017, 3, 1), end=date(2017, 12, 31))
 MONDAYS = Weekly(kind="weekly", weekday="monday")
 
 
-def days(slots: list[DateRange]) -> list[str]:
+def days(slots: Sequence[DateRange]) -> list[str]:
     return [slot.start.isoformat() for slot in slots]
 
 
@@ -51,6 +52,20 @@ def test_julafton_and_nyarsafton_on_mondays_move_past_the_holidays() -> None:
     )
 
     assert days(slots) == ["2018-12-17", "2018-12-27", "2019-01-02"]
+
+
+def test_a_moved_slot_is_met_from_the_holiday_it_moved_from() -> None:
+    easter = DateRange(start=date(2017, 4, 10), end=date(2017, 4, 24))
+
+    moved = due_slots(MONDAYS, "next-working-day", easter)
+    kept = due_slots(MONDAYS, "same-day", easter)
+
+    assert [(s.met_from.isoformat(), s.end.isoformat()) for s in moved] == [
+        ("2017-04-10", "2017-04-10"),
+        ("2017-04-17", "2017-04-18"),  # annandag påsk through the Tuesday
+        ("2017-04-24", "2017-04-24"),
+    ]
+    assert [s.nominal for s in kept] == [None, None, None]
 
 
 def test_monthly_slots_are_the_months_clipped_to_the_span() -> None:

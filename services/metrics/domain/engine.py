@@ -3,7 +3,8 @@
 `evaluate` is a pure function of the promise, the *set* of events and the instant: the
 events are deduplicated, cut at the instant and stripped of what was retracted once
 (`facts.py`), then indexed by commitment and type once, and every rule reads the index.
-Order and repetition of the events therefore change nothing.
+Order and repetition of the events therefore change nothing. Each commitment event counts
+only for the promise it belongs to among the `promises` deployed (`belonging.py`).
 
 Each commitment is evaluated over the period of its target containing the evaluation day
 (see `status.py` for the rules). `period_of` evaluates another day's periods instead,
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from services.metrics.domain.belonging import belonging
 from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
@@ -54,14 +56,18 @@ def evaluate(
     *,
     calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
     period_of: date | None = None,
+    promises: Iterable[Promise] = (),
 ) -> PromiseKpis:
     """The KPIs of `promise` as of `at` (time zone aware), from the events known.
 
-    `calendars` are the school-holiday calendars by id (the shipped ones by default).
+    `calendars` are the school-holiday calendars by id (the shipped ones by default);
+    `promises` those deployed beside `promise`, which an event may belong to instead.
     """
     log = FactLog(promise.zone)
     log.add(distinct(events))
-    return evaluate_log(promise, log, at, calendars=calendars, period_of=period_of)
+    return evaluate_log(
+        promise, log, at, calendars=calendars, period_of=period_of, promises=promises
+    )
 
 
 def evaluate_log(
@@ -71,9 +77,10 @@ def evaluate_log(
     *,
     calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
     period_of: date | None = None,
+    promises: Iterable[Promise] = (),
 ) -> PromiseKpis:
     """`evaluate` over a log the caller keeps: the same KPIs, without reading every event."""
-    context = _context(promise, log, at, calendars, period_of)
+    context = _context(promise, log, at, calendars, period_of, promises)
     return PromiseKpis(
         promise=promise.id,
         at=at,
@@ -90,10 +97,11 @@ def evaluate_item(
     *,
     calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
     period_of: date | None = None,
+    promises: Iterable[Promise] = (),
 ) -> CommitmentKpi | OutcomeKpi | None:
     """One commitment or outcome indicator of `evaluate_log`'s KPIs, evaluated alone (None:
     the promise has no such item)."""
-    context = _context(promise, log, at, calendars, period_of)
+    context = _context(promise, log, at, calendars, period_of, promises)
     for commitment in promise.commitments:
         if commitment.id == item_id:
             return RULES[type(commitment.target)](commitment, commitment.target, context)
@@ -109,13 +117,14 @@ def _context(
     at: datetime,
     calendars: Mapping[str, SchoolHolidayCalendar] | None,
     period_of: date | None,
+    promises: Iterable[Promise],
 ) -> Context:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("the evaluation time must be time zone aware")
     local = at.astimezone(promise.zone)
     return Context(
         promise=promise,
-        facts=log.facts_at(local),
+        facts=log.facts_at(local, belonging(promise, promises)),
         at=local,
         reference=period_of or local.date(),
         calendars=school_holiday_calendars() if calendars is None else calendars,

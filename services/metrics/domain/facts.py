@@ -13,6 +13,9 @@ however often. So, before any rule sees them, the events are normalised:
   was withdrawn later still counts for the past. Retractions are not themselves retracted:
   a partner undoes a retraction by sending the event again under a new id.
 
+Which promise a commitment's facts count for is the caller's to say (a `Selection`): the
+log keeps them apart by the promise their events name, if any.
+
 The facts are kept in order, by commitment and by kind, as the events come (`FactLog`), so
 an evaluation reads the facts as of its instant by bisection instead of going through every
 event again; the rules then select their periods by bisection too.
@@ -24,8 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from operator import attrgetter
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from shared.contracts.cloudevents import CloudEvent
@@ -69,6 +73,16 @@ class Fact(Generic[D]):
 ORDER = attrgetter("time", "source", "id")
 TIME = attrgetter("time")
 DAY = attrgetter("day")
+# A commitment's facts by the promise their events name: (commitment, promise or None).
+Group = tuple[str, str | None]
+
+
+class Selection(Protocol):
+    """Which of a commitment's facts, grouped by the promise their events name, count."""
+
+    def wants(self, group: Group) -> bool: ...  # whether any fact of the group may count
+
+    def select(self, group: Group, facts: Sequence[Fact[D]]) -> Sequence[Fact[D]]: ...
 
 
 def _key(event: KnownEvent) -> tuple[str, str]:
@@ -98,12 +112,6 @@ class Facts:
     deliverables: Mapping[str, Sequence[Fact[DeliverableCompleted]]]
     incidents: Sequence[Fact[IncidentRecorded]]
     surveys: Mapping[str, Sequence[Fact[SurveyPublished]]]
-
-    @classmethod
-    def known_at(cls, events: Iterable[KnownEvent], at: datetime, zone: ZoneInfo) -> "Facts":
-        log = FactLog(zone)
-        log.add(distinct(events))
-        return log.facts_at(at)
 
     def activities_of(self, commitment: str) -> Sequence[Fact[ActivityCompleted]]:
         return self.activities.get(commitment, ())
@@ -151,13 +159,13 @@ class FactLog:
     the facts as of any instant are read without going through every event again.
 
     Events must be distinct by (source, id); the metrics service's dedup records see to
-    that, and `Facts.known_at` chooses among duplicates first.
+    that, and `engine.evaluate` passes its events through `distinct` first.
     """
 
     def __init__(self, zone: ZoneInfo) -> None:
         self._zone = zone
-        self._activities: defaultdict[str, _Timeline[ActivityCompleted]] = defaultdict(_Timeline)
-        self._deliverables: defaultdict[str, _Timeline[DeliverableCompleted]] = defaultdict(
+        self._activities: defaultdict[Group, _Timeline[ActivityCompleted]] = defaultdict(_Timeline)
+        self._deliverables: defaultdict[Group, _Timeline[DeliverableCompleted]] = defaultdict(
             _Timeline
         )
         self._incidents: _Timeline[IncidentRecorded] = _Timeline()
@@ -189,9 +197,9 @@ class FactLog:
                 continue
             time = envelope.time.astimezone(self._zone)
             if isinstance(data, ActivityCompleted):
-                timeline: _Timeline[Any] = self._activities[data.commitment]
+                timeline: _Timeline[Any] = self._activities[data.commitment, data.promise]
             elif isinstance(data, DeliverableCompleted):
-                timeline = self._deliverables[data.commitment]
+                timeline = self._deliverables[data.commitment, data.promise]
             elif isinstance(data, IncidentRecorded):
                 timeline = self._incidents
             elif isinstance(data, SurveyPublished):
@@ -208,8 +216,9 @@ class FactLog:
                 )
             )
 
-    def facts_at(self, at: datetime) -> Facts:
-        """The facts dated at or before `at`, without those retracted by then."""
+    def facts_at(self, at: datetime, selection: Selection | None = None) -> Facts:
+        """The facts dated at or before `at`, without those retracted by then; of the
+        commitments' facts, those `selection` takes (all of them without one)."""
         gone = {key for key, retracted in self._retractions.items() if retracted <= at}
         gone_ids = {event_id for _, event_id in gone}
 
@@ -220,9 +229,20 @@ class FactLog:
                 return visible
             return [f for f in visible if f.id not in gone_ids or (f.source, f.id) not in gone]
 
+        def by_commitment(groups: Mapping[Group, _Timeline[D]]) -> dict[str, Sequence[Fact[D]]]:
+            parts: defaultdict[str, list[Sequence[Fact[D]]]] = defaultdict(list)
+            for group, timeline in groups.items():
+                if selection is None or selection.wants(group):
+                    facts = known(timeline)
+                    parts[group[0]].append(selection.select(group, facts) if selection else facts)
+            # Most commitments have facts of one group only: those are in order already.
+            return {
+                c: p[0] if len(p) == 1 else sorted(chain(*p), key=ORDER) for c, p in parts.items()
+            }
+
         return Facts(
-            {commitment: known(t) for commitment, t in self._activities.items()},
-            {commitment: known(t) for commitment, t in self._deliverables.items()},
+            by_commitment(self._activities),
+            by_commitment(self._deliverables),
             known(self._incidents),
             {indicator: known(t) for indicator, t in self._surveys.items()},
         )

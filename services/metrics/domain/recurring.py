@@ -1,8 +1,9 @@
 """Recurring targets: an activity in every slot of a schedule.
 
-A slot is held by an activity of the commitment whose local date falls in it, so the
-SNÖ meeting of Easter Monday 2017, which the promise moves to the next working day, is held
-by a meeting on Tuesday 18 April, not by one on the holiday itself. A slot that ended
+A slot is held by an activity of the commitment whose local date falls in it. A slot a
+holiday moved is held from the day the schedule named through the day it moved to: the SNÖ
+meeting of Easter Monday 2017, which the promise moves to Tuesday 18 April, is held by a
+meeting on either day, and if missed it is missed as the 18th's. A slot that ended
 without one is not missed at once: partners report late, so it is missed only when its
 reporting grace has passed too. Until then it is undecided, like a slot still to come,
 and a period with an undecided slot is not over for the follow-up: the last Monday of 2018
@@ -28,13 +29,19 @@ from shared.promises import (
 
 
 @dataclass(frozen=True, slots=True)
+class DueSlot:
+    day: date  # what the slot is known by: its first due day, the moved day if it moved
+    span: Span  # the days an activity meets it on
+
+
+@dataclass(frozen=True, slots=True)
 class SlotState:
-    slot: Span
+    slot: DueSlot
     held: bool
     missed: bool
 
 
-def _slots(target: RecurringTarget, period: Span, context: Context) -> list[Span] | None:
+def _slots(target: RecurringTarget, period: Span, context: Context) -> list[DueSlot] | None:
     """The period's slots; None when the school holidays they depend on are unknown."""
     schedule = target.schedule
     calendar = None
@@ -43,9 +50,10 @@ def _slots(target: RecurringTarget, period: Span, context: Context) -> list[Span
         if calendar is None:
             return None
     try:
-        return [to_span(s) for s in target.due_slots(to_range(period), calendar)]
+        slots = target.due_slots(to_range(period), calendar)
     except SchoolHolidaysUnknown:
         return None
+    return [DueSlot(s.start, Span(s.met_from, to_span(s).end)) for s in slots]
 
 
 def _held(slot: Span, days: Sequence[date]) -> bool:
@@ -54,15 +62,19 @@ def _held(slot: Span, days: Sequence[date]) -> bool:
 
 
 def slot_states(
-    target: RecurringTarget, slots: Sequence[Span], days: Sequence[date], context: Context
+    target: RecurringTarget, slots: Sequence[DueSlot], days: Sequence[date], context: Context
 ) -> list[SlotState]:
-    """The slots begun by now, each held or not, missed or not; `days` sorted."""
+    """The slots due by now, each held or not, missed or not; `days` sorted.
+
+    A slot is due from its first due day, and a moved one from its nominal day too once an
+    activity held it there: the meeting of Easter Monday counts on Easter Monday.
+    """
     states = []
     for slot in slots:
-        if not context.has_started(slot):
+        held = _held(slot.span, days)
+        if not (held or context.at >= context.begins(slot.day)):
             break
-        held = _held(slot, days)
-        overdue = context.at >= context.begins(slot.end) + target.reporting_grace
+        overdue = context.at >= context.begins(slot.span.end) + target.reporting_grace
         states.append(SlotState(slot, held, missed=overdue and not held))
     return states
 
@@ -95,7 +107,7 @@ def evaluate_recurring(
         )
     days = [a.day for a in context.facts.activities_of(commitment.id)]
     states = slot_states(target, slots, days, context)
-    missed = tuple(s.slot.start for s in states if s.missed)
+    missed = tuple(s.slot.day for s in states if s.missed)
     held = sum(1 for s in states if s.held)
     status = recurring_status(
         started=started,
