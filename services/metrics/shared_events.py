@@ -72,18 +72,17 @@ class SharedEvents:
         while True:
             try:
                 listener = await asyncpg.connect(self._dsn)
+                try:
+                    await self._hear(listener)
+                    delay = 0.2  # heard, then lost: try again at once
+                finally:
+                    self._listening = False
+                    with contextlib.suppress(Exception):
+                        await listener.close(timeout=2)
             except UNREACHABLE as error:
                 log.warning("cannot listen for applied events now: %r", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
-                continue
-            delay = 0.2
-            try:
-                await self._hear(listener)
-            finally:
-                self._listening = False
-                with contextlib.suppress(Exception):
-                    await listener.close(timeout=2)
 
     async def _hear(self, listener: asyncpg.Connection) -> None:
         """Take the notices until the connection is lost."""

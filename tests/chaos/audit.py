@@ -28,6 +28,7 @@ from services.metrics.kpi_json import promise_json
 from shared.contracts import topics
 from shared.promises import default_promises
 from tests.chaos.books import Books, Identity
+from tests.chaos.stream import Events, identity
 from tests.chaos.system import System
 from tests.kafka_records import header, read_all
 from tests.polling import eventually
@@ -42,6 +43,15 @@ class Expected:
     registered: set[Identity]
     refused: set[Identity]
     parked: set[str]  # ids of the events the ingest topic's consumer must dead-letter
+
+    @classmethod
+    def over_http(cls, events: Events) -> "Expected":
+        """For events sent over HTTP only: nothing is dead-lettered."""
+        return cls(
+            registered={identity(e) for e in events.valid},
+            refused={identity(e) for e in events.refused},
+            parked=set(),
+        )
 
 
 async def settle(system: System, books: Books, expected: Expected, within: float) -> float:

@@ -52,11 +52,7 @@ async def test_instances_of_every_service_give_one_answer_and_tell_each_change_o
     service_logs: Path,
 ) -> None:
     events = partner_events(PARTNERS, random.Random(chaos_seed))
-    expected = Expected(
-        registered={identity(e) for e in events.valid},
-        refused={identity(e) for e in events.refused},
-        parked=set(),
-    )
+    expected = Expected.over_http(events)
     began = time.monotonic()
     async with webhook_receiver(Receiver()) as receiver:
         system = System(

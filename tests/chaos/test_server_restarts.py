@@ -20,7 +20,7 @@ from tests.chaos.books import count_in, opened
 from tests.chaos.partners import SINGLE, HttpPartner
 from tests.chaos.report import Report
 from tests.chaos.servers import SharedServers
-from tests.chaos.stream import Event, identity, partner_events, reporter
+from tests.chaos.stream import Event, partner_events, reporter
 from tests.chaos.system import System, running
 from tests.keys import create_key
 from tests.notification_receivers import Receiver, webhook_receiver
@@ -145,11 +145,7 @@ async def test_the_services_recover_by_themselves_when_kafka_and_postgresql_rest
     service_logs: Path,
 ) -> None:
     events = partner_events(PARTNERS, random.Random(chaos_seed))
-    expected = Expected(
-        registered={identity(e) for e in events.valid},
-        refused={identity(e) for e in events.refused},
-        parked=set(),
-    )
+    expected = Expected.over_http(events)
     began = time.monotonic()
     async with webhook_receiver(Receiver()) as receiver:
         system = System(kafka_bootstrap, database_url, namespace, service_logs, receiver)

@@ -6,6 +6,8 @@ server goes on serving the other tests."""
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,9 +76,26 @@ async def registered(database_url: str) -> list[str]:
     return [row["id"] for row in rows]
 
 
-async def test_ingest_answers_503_while_the_database_is_away_and_accepts_again_after(
-    kafka_bootstrap: str, database_url: str, namespace: str, proxy: TcpProxy
-) -> None:
+@dataclass
+class Partner:
+    """The police's system, reporting through the activities service: one event before the
+    trouble (accepted), one to send during it."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+    before: list[dict[str, Any]]
+    during: list[dict[str, Any]]
+    accepted: httpx.Response
+
+    async def send_during(self) -> httpx.Response:
+        return await self.client.post("/v1/events", json=self.during, headers=self.headers)
+
+
+@asynccontextmanager
+async def reporting_through(
+    proxy: TcpProxy, kafka_bootstrap: str, database_url: str, namespace: str
+) -> AsyncIterator[Partner]:
+    """The activities service, its database reached through `proxy`, and a partner of it."""
     config = ActivitiesSettings(
         kafka_bootstrap_servers=kafka_bootstrap,
         database_url=PostgresDsn(through(database_url, proxy)),
@@ -88,27 +107,36 @@ async def test_ingest_answers_503_while_the_database_is_away_and_accepts_again_a
         headers = {"content-type": BATCH, "authorization": f"Bearer {key}"}
         before, during = ([activity_completed(organisations=("polisen",))] for _ in range(2))
         accepted = await client.post("/v1/events", json=before, headers=headers)
+        yield Partner(client, headers, before, during, accepted)
 
+
+async def test_ingest_answers_503_while_the_database_is_away_and_accepts_again_after(
+    kafka_bootstrap: str, database_url: str, namespace: str, proxy: TcpProxy
+) -> None:
+    async with reporting_through(proxy, kafka_bootstrap, database_url, namespace) as partner:
         await proxy.cut()
-        refused = await client.post("/v1/events", json=during, headers=headers)
-        listing = await client.get("/v1/activities", headers={"authorization": f"Bearer {key}"})
-        checks = await not_ready(client)
+        refused = await partner.send_during()
+        listing = await partner.client.get(
+            "/v1/activities", headers={"authorization": partner.headers["authorization"]}
+        )
+        checks = await not_ready(partner.client)
         stored_meanwhile = await registered(database_url)
 
         await proxy.open()
         retried = await eventually(
-            lambda: client.post("/v1/events", json=during, headers=headers),
-            lambda response: response.status_code != 503,
+            partner.send_during, lambda response: response.status_code != 503
         )
-        await eventually(lambda: ready(client), lambda status: status == 200)
+        await eventually(lambda: ready(partner.client), lambda status: status == 200)
 
-    assert accepted.status_code == 202
+    assert partner.accepted.status_code == 202
     assert_unavailable(refused)
     assert_unavailable(listing)
     assert checks["postgres"].startswith("unavailable")
-    assert stored_meanwhile == [before[0]["id"]]
+    assert stored_meanwhile == [partner.before[0]["id"]]
     assert retried.status_code == 202
-    assert await registered(database_url) == sorted([before[0]["id"], during[0]["id"]])
+    assert await registered(database_url) == sorted(
+        [partner.before[0]["id"], partner.during[0]["id"]]
+    )
 
 
 async def outbox_size(database_url: str) -> int:
@@ -141,36 +169,27 @@ async def test_a_connection_the_database_ended_is_answered_503_not_500(
     """A pooled connection that has read the server's goodbye but not yet seen the socket
     close (a restart's window) is unusable: asyncpg refuses to use it with an error of its
     own. The partner must be told to try again, and nothing of the request be kept."""
-    config = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(through(database_url, proxy)),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
-    async with serving(create_activities(config)) as client:
-        key = await create_key(database_url, "polisen")
-        headers = {"content-type": BATCH, "authorization": f"Bearer {key}"}
-        before, during = ([activity_completed(organisations=("polisen",))] for _ in range(2))
-        accepted = await client.post("/v1/events", json=before, headers=headers)
+    async with reporting_through(proxy, kafka_bootstrap, database_url, namespace) as partner:
         # The relay idle again, so that no connection but the ended ones is in the pool.
         await eventually(lambda: outbox_size(database_url), lambda n: n == 0)
 
         async with proxy.holding_closes():
             ended = await end_backends(database_url, "lofte-activities")
             await eventually(lambda: asyncio.sleep(0, len(proxy.held)), lambda n: n >= ended)
-            refused = await client.post("/v1/events", json=during, headers=headers)
+            refused = await partner.send_during()
             stored_meanwhile = await registered(database_url)
         retried = await eventually(
-            lambda: client.post("/v1/events", json=during, headers=headers),
-            lambda response: response.status_code != 503,
+            partner.send_during, lambda response: response.status_code != 503
         )
 
-    assert accepted.status_code == 202
+    assert partner.accepted.status_code == 202
     assert ended > 0
     assert_unavailable(refused)
-    assert stored_meanwhile == [before[0]["id"]]
+    assert stored_meanwhile == [partner.before[0]["id"]]
     assert retried.status_code == 202
-    assert await registered(database_url) == sorted([before[0]["id"], during[0]["id"]])
+    assert await registered(database_url) == sorted(
+        [partner.before[0]["id"], partner.during[0]["id"]]
+    )
 
 
 async def test_every_notifications_endpoint_that_needs_the_database_answers_503_meanwhile(
