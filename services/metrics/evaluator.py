@@ -164,7 +164,7 @@ class KpiEvaluator:
     ) -> tuple[PromiseKpis, list[KpiChange]]:
         """Evaluate, and announce what is new for the KPIs owned since the ledger's last word."""
         kpis = self.evaluate_at(promise, at, closing)
-        if self.owned is NOTHING:
+        if not self.owned.mine:
             return kpis, []
         ledger = promise.id if closing is None else f"{promise.id}@{closing.year}"
         stored, count = await repository.announced_for_update(connection, ledger)
