@@ -77,7 +77,7 @@ def media_type(request: Request) -> str:
         400: {"description": "The body is not JSON"},
         401: {"description": "No API key, or an unknown or revoked one"},
         403: {"description": "The organisation may not report this"},
-        413: {"description": "The body is over the size limit"},
+        413: {"description": "The body is over 1 MiB, or a batch holds over 1,000 events"},
         415: {"description": "Not a CloudEvents media type"},
         422: {"description": "An event breaks the contract; `errors` says where"},
         503: {
@@ -96,6 +96,13 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
         if kind == BATCH:
             if not isinstance(document, list) or not document:
                 raise ProblemError(422, "a batch is a non-empty JSON array of events")
+            most = request.app.state.max_batch_events
+            if len(document) > most:
+                raise ProblemError(
+                    413,
+                    f"a batch holds at most {most} events; this one has {len(document)}:"
+                    " send it in parts",
+                )
             ids = await ingest.submit_batch(validate_each(document, parse_structured), organisation)
         else:
             ids = await ingest.submit_one(parse_structured(document), organisation)

@@ -37,6 +37,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         domain_topic = topics.ACTIVITIES.qualified(settings.topic_namespace)
         parts.app.state.ingest = Ingest(parts.pool, domain_topic, utc_now, catalogue)
         parts.app.state.max_body_bytes = settings.max_body_bytes
+        parts.app.state.max_batch_events = settings.max_batch_events
         subscribers.subscribe(parts, IngestFromKafka(domain_topic, utc_now, catalogue), settings)
 
     spec = ServiceSpec(

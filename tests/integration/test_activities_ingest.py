@@ -206,13 +206,28 @@ async def test_an_unknown_type_is_a_422_naming_the_known_ones(polisen: Partner) 
     assert "activity.completed" in error["message"]
 
 
-async def test_a_body_over_64_kib_is_refused_with_413(polisen: Partner) -> None:
-    too_big = [activity_completed(notes="x" * 2000) for _ in range(40)]
+async def test_a_body_over_1_mib_is_refused_with_413(polisen: Partner) -> None:
+    too_big = [activity_completed(notes="x" * 2000) for _ in range(500)]
 
     response = await polisen.post(too_big, BATCH)
 
     assert response.status_code == 413
-    assert "65536 bytes" in response.json()["detail"]
+    assert "1048576 bytes" in response.json()["detail"]
+
+
+async def test_a_batch_of_1000_events_is_accepted_and_one_of_1001_refused_whole(
+    polisen: Partner,
+) -> None:
+    most = [activity_completed() for _ in range(1000)]
+    one_more = [activity_completed() for _ in range(1001)]
+
+    accepted = await polisen.post(most, BATCH)
+    refused = await polisen.post(one_more, BATCH)
+
+    assert accepted.status_code == 202, accepted.text
+    assert len(accepted.json()["accepted"]) == 1000
+    assert refused.status_code == 413
+    assert "at most 1000 events; this one has 1001" in refused.json()["detail"]
 
 
 async def test_other_media_types_are_refused_with_415(polisen: Partner) -> None:
