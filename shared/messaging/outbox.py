@@ -55,9 +55,16 @@ async def enqueue(connection: Connection, schema: str, records: list[OutgoingRec
     """Add records to the outbox inside the caller's transaction and wake the relay."""
     if not records:
         return
-    await connection.executemany(
-        "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)",
-        [(r.topic, r.key, r.value, json.dumps(dict(r.headers))) for r in records],
+    # One statement for the lot: a batch of a thousand is one round trip, not a thousand.
+    await connection.execute(
+        "INSERT INTO outbox (topic, key, value, headers)"
+        " SELECT topic, key, value, headers"
+        " FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::jsonb[])"
+        " WITH ORDINALITY AS r(topic, key, value, headers, n) ORDER BY n",
+        [r.topic for r in records],
+        [r.key for r in records],
+        [r.value for r in records],
+        [json.dumps(dict(r.headers)) for r in records],
     )
     await connection.execute("SELECT pg_notify($1, '')", notify_channel(schema))
 
