@@ -14,6 +14,7 @@ from services.activities.handlers import Ingest
 from shared.contracts.cloudevents import CloudEvent, WithinCalendar, parse_structured
 from shared.contracts.errors import validate_each
 from shared.http.problems import ProblemError
+from shared.privacy.personnummer import text_is_clean
 
 SINGLE = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
@@ -91,7 +92,10 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
     kind = media_type(request)
     if kind not in (SINGLE, BATCH, PLAIN_JSON):
         raise ProblemError(415, f"send {SINGLE} for one event or {BATCH} for a batch")
-    document = decode_json(await read_limited(request, request.app.state.max_body_bytes))
+    body = await read_limited(request, request.app.state.max_body_bytes)
+    document = decode_json(body)
+    # One look over the whole text; each field is looked at only when it shows something.
+    screened = text_is_clean(body)
     try:
         if kind == BATCH:
             if not isinstance(document, list) or not document:
@@ -103,9 +107,12 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
                     f"a batch holds at most {most} events; this one has {len(document)}:"
                     " send it in parts",
                 )
-            ids = await ingest.submit_batch(validate_each(document, parse_structured), organisation)
+            events = validate_each(document, parse_structured)
+            ids = await ingest.submit_batch(events, organisation, screened=screened)
         else:
-            ids = await ingest.submit_one(parse_structured(document), organisation)
+            ids = await ingest.submit_one(
+                parse_structured(document), organisation, screened=screened
+            )
     except Forbidden as error:
         raise ProblemError(403, str(error)) from None
     return JSONResponse({"accepted": ids}, status_code=202)

@@ -34,11 +34,17 @@ class Ingest:
         self._clock = clock
         self.catalogue = catalogue
 
-    async def submit_one(self, event: CloudEvent, organisation: str) -> list[str]:
-        return await self._submit([accept(event, self._clock(), self.catalogue)], organisation)
+    async def submit_one(
+        self, event: CloudEvent, organisation: str, *, screened: bool = False
+    ) -> list[str]:
+        accepted = accept(event, self._clock(), self.catalogue, screened=screened)
+        return await self._submit([accepted], organisation)
 
-    async def submit_batch(self, events: Sequence[CloudEvent], organisation: str) -> list[str]:
-        accepted = accept_all(list(events), self._clock(), self.catalogue)
+    async def submit_batch(
+        self, events: Sequence[CloudEvent], organisation: str, *, screened: bool = False
+    ) -> list[str]:
+        """`screened`: the body they came in holds no personal identity number anywhere."""
+        accepted = accept_all(list(events), self._clock(), self.catalogue, screened=screened)
         return await self._submit(accepted, organisation)
 
     async def _submit(self, accepted: list[AcceptedEvent], organisation: str) -> list[str]:
