@@ -81,6 +81,8 @@ class KpiEvaluator:
         self.published: dict[str, PromiseKpis] = {}
         self.evaluated_events = 0  # how many applied events `latest` comes from
         claims.assignment.when_revoked(self._revoked)
+        # New partitions are claimed, loaded and announced for at once, not on the next tick.
+        claims.assignment.when_assigned(self.wake)
 
     def wake(self) -> None:
         self._dirty.set()

@@ -25,10 +25,15 @@ class Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
         self.generation = 0
         self.lock = asyncio.Lock()
         self._on_revoked: list[Callable[[frozenset[int]], None]] = []
+        self._on_assigned: list[Callable[[], None]] = []
 
     def when_revoked(self, forget: Callable[[frozenset[int]], None]) -> None:
         """Have `forget` called with the partitions this instance no longer owns."""
         self._on_revoked.append(forget)
+
+    def when_assigned(self, take_up: Callable[[], None]) -> None:
+        """Have `take_up` called after each assignment, to act for the new partitions soon."""
+        self._on_assigned.append(take_up)
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         gone = frozenset(tp.partition for tp in revoked if tp.topic == self.topic)
@@ -43,3 +48,5 @@ class Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
         self.partitions = frozenset(tp.partition for tp in assigned if tp.topic == self.topic)
         self.generation += 1
         log.info("%s: partitions %s assigned", self.topic, sorted(self.partitions))
+        for take_up in self._on_assigned:
+            take_up()

@@ -69,6 +69,8 @@ def test_a_lone_instance_owns_everything() -> None:
 
 async def test_a_revocation_waits_for_what_the_owner_is_doing_for_its_partitions() -> None:
     assignment = Assignment("topic")
+    taken_up: list[int] = []
+    assignment.when_assigned(lambda: taken_up.append(assignment.generation))
     await assignment.on_partitions_assigned({TopicPartition("topic", 0), TopicPartition("x", 1)})
     forgotten: list[frozenset[int]] = []
     assignment.when_revoked(forgotten.append)
@@ -85,3 +87,4 @@ async def test_a_revocation_waits_for_what_the_owner_is_doing_for_its_partitions
     assert assignment.partitions == frozenset()
     assert forgotten == [frozenset({0})]
     assert assignment.generation == 1
+    assert taken_up == [1]
