@@ -29,6 +29,7 @@ from shared.promises import default_promises
 from tests.chaos.books import Books, Identity
 from tests.chaos.system import System
 from tests.kafka_records import header, read_all
+from tests.keys import admin_key, bearer
 from tests.polling import eventually
 
 T = TypeVar("T")
@@ -134,7 +135,10 @@ async def audit(system: System, books: Books, expected: Expected) -> dict[str, A
 async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:
     events = await books.register_events()
     at = datetime.now(UTC)
-    async with httpx.AsyncClient(base_url=system.url("metrics"), timeout=30) as client:
+    headers = bearer(await admin_key(system.database_url))
+    async with httpx.AsyncClient(
+        base_url=system.url("metrics"), headers=headers, timeout=30
+    ) as client:
         for promise in default_promises():
             for period_of in (None, date(at.year - 1, 12, 31)):  # now, and how last year ended
                 params = {"at": at.isoformat()}
