@@ -57,7 +57,7 @@ cmd_install() {
   log "fetching Keycloak $KEYCLOAK_VERSION with Maven into $KEYCLOAK_HOME (about 170 MB when ~/.m2 is cold)"
   # The plugin's "already unpacked" markers go to the temporary folder, not the repository.
   if ! mvn -q -B -f "$KEYCLOAK_POM" dependency:unpack -DoutputDirectory="$tmp/out" \
-    -DmarkersDirectory="$tmp/markers" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
+    -Dkeycloak.markers="$tmp/markers" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
     rm -rf -- "$tmp"
     die "Maven could not resolve Keycloak $KEYCLOAK_VERSION (output above); is Maven Central reachable?"
   fi
