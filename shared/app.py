@@ -18,6 +18,9 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
+from shared.access import key_store
+from shared.access.known_keys import KnownKeys
+from shared.access.tokens import TokenVerifier
 from shared.http.problems import install_problem_handlers
 from shared.messaging.broker import create_broker
 from shared.messaging.connection import KafkaConnection
@@ -26,7 +29,7 @@ from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.observability import Exposition, ReadinessCheck, configure_logging, operations_router
 from shared.runtime import background, connect_kafka, open_database, readiness_checks
-from shared.settings import ServiceSettings
+from shared.settings import Environment, ServiceSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -109,6 +112,8 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await open_database(settings, spec.schema, spec.migrations)
         try:
+            if settings.environment is Environment.PRODUCTION:
+                await refuse_roleless_keys(pool)
             app.state.pool = pool
             wiring = Wiring(
                 app,
@@ -143,11 +148,26 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                 pool.terminate()
 
     app = FastAPI(title=spec.title, description=spec.description, version="1", lifespan=lifespan)
+    # Nothing connects here: the provider's keys are fetched when the first token comes.
+    app.state.tokens = TokenVerifier(settings) if settings.oidc_issuer else None
+    app.state.known_keys = KnownKeys()
     install_problem_handlers(app)
     for router in spec.routers:
         app.include_router(router)
     app.include_router(operations_router(registry, checks, expositions))
     return app
+
+
+async def refuse_roleless_keys(pool: asyncpg.Pool) -> None:
+    """Production does not start while keys made before roles are valid: what they may do
+    would be a guess."""
+    async with pool.acquire() as connection:
+        found = await key_store.roleless(connection)
+    if found:
+        raise RuntimeError(
+            f"API keys without a role: {', '.join(found)}; revoke them (`lofte keys revoke`) "
+            "and create keys with --role (LOFTE_ENV=production)"
+        )
 
 
 async def stopped(what: str, stopping: Awaitable[object], within: float = STOP_SECONDS) -> bool:

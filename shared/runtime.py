@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 from faststream.kafka import KafkaBroker
 
+from shared import access
 from shared.contracts.topics import ALL
 from shared.db.migrations import migrate
 from shared.db.pool import connect_with_retry
@@ -23,10 +24,13 @@ log = logging.getLogger(__name__)
 
 
 async def open_database(settings: ServiceSettings, schema: str, migrations: Path) -> asyncpg.Pool:
-    """Connect (waiting for the database to come up) and bring the schema up to date."""
+    """Connect (waiting for the database to come up) and bring the schema, and the shared
+    `access` schema of API keys, up to date."""
     dsn = str(settings.database_url)
     pool = await connect_with_retry(dsn, schema, settings.startup_timeout_seconds)
     async with pool.acquire() as connection:
+        # The keys first: the activities service's migrations move its old keys there.
+        await migrate(connection, access.SCHEMA, access.MIGRATIONS)
         await migrate(connection, schema, migrations)
     return pool
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, PostgresDsn, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.access.settings import AccessSettings
 from shared.kafka_settings import KafkaSettings
 
 
@@ -38,7 +39,7 @@ def redacted_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{hosts}"))
 
 
-class ServiceSettings(KafkaSettings):
+class ServiceSettings(KafkaSettings, AccessSettings):
     # An error shows what is wrong, never the values read: they include passwords.
     model_config = SettingsConfigDict(
         extra="ignore", frozen=True, populate_by_name=True, hide_input_in_errors=True
@@ -74,6 +75,10 @@ class ServiceSettings(KafkaSettings):
             # As with the database: a service that anyone on the network could pass for
             # must not start, rather than start and be warned about.
             if problems := self.kafka_security_problems():
+                raise ValueError(f"{'; '.join(problems)} (LOFTE_ENV=production)")
+            # Staff sign in with the organisation's identity provider; without one, a
+            # service would be left to API keys handed around by hand.
+            if problems := self.oidc_problems():
                 raise ValueError(f"{'; '.join(problems)} (LOFTE_ENV=production)")
         return self
 

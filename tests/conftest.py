@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests import infrastructure
+from tests import identity_provider, infrastructure
 from tests.databases import fresh_database
 
 
@@ -16,6 +16,13 @@ def kafka_bootstrap() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def server_database_url() -> Iterator[str]:
     with infrastructure.database_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def keycloak() -> Iterator[str]:
+    """The base URL of a Keycloak with the test realms (see tests/identity_provider.py)."""
+    with identity_provider.keycloak_url() as url:
         yield url
 
 

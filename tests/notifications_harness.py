@@ -32,6 +32,7 @@ from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.kafka_records import send
+from tests.keys import admin_key, bearer
 from tests.notification_receivers import SECRET
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -158,7 +159,11 @@ def settings(
 async def notifications_service(
     config: NotificationsSettings, clock: Clock
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """The service, and a client that calls it as an admin (every organisation's staff at
+    once); a test of who may do what sends other credentials per request."""
+    key = await admin_key(str(config.database_url))
     async with serving(create_app(config, clock=clock)) as client:
+        client.headers.update(bearer(key))
         yield client
 
 

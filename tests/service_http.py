@@ -5,8 +5,10 @@ from typing import Any
 import httpx
 
 
-async def get_json(url: str) -> Any:
-    async with httpx.AsyncClient(timeout=5) as client:
+async def get_json(url: str, key: str | None = None) -> Any:
+    """The JSON at `url`, read with the API key `key` when given (staff endpoints need one)."""
+    headers = {"authorization": f"Bearer {key}"} if key else {}
+    async with httpx.AsyncClient(timeout=5, headers=headers) as client:
         response = await client.get(url)
         response.raise_for_status()
         return response.json()

@@ -25,6 +25,11 @@ LOFTE_CLI=$LOFTE_ROOT/.venv/bin/lofte
 DATABASE_URL_LOCAL="postgresql://lofte@127.0.0.1:$LOFTE_PG_PORT/lofte"
 # Beside the database's data, so that `make reset` forgets the keys with the database.
 SIMULATOR_KEYS=$LOFTE_DATA_DIR/simulator-keys
+# Every staff endpoint needs credentials: a staff key per organisation and an admin key for a
+# newcomer to try the APIs with, and an admin key the notifications service reads the KPIs
+# with for the weekly digest.
+STAFF_KEYS=$LOFTE_DATA_DIR/staff-keys
+ORGANISATIONS=(polisen kommunen raddningstjansten)
 SERVICES=(activities metrics notifications)
 ALL=("${SERVICES[@]}" simulator)
 
@@ -111,9 +116,15 @@ start_one() {
   fi
   port=$(port_of "$name")
   ensure_port_free "$port" "$name"
+  local -a own=()
+  if [[ $(service_of "$name") == notifications ]]; then
+    ensure_staff_keys
+    own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
+      METRICS_API_KEY="$(key_in "$STAFF_KEYS" digest)")
+  fi
   (
     cd "$LOFTE_ROOT"
-    start_daemon "$logfile" env \
+    start_daemon "$logfile" env "${own[@]}" \
       HTTP_HOST=127.0.0.1 \
       HTTP_PORT="$port" \
       INSTANCE_ID="$(number_of "$name")" \
@@ -136,14 +147,41 @@ ensure_simulator_keys() {
   local organisation key tmp=$SIMULATOR_KEYS.tmp
   mkdir -p -- "$(dirname "$SIMULATOR_KEYS")"
   (umask 077 && : >"$tmp")
-  for organisation in polisen kommunen raddningstjansten; do
+  for organisation in "${ORGANISATIONS[@]}"; do
     key=$(DATABASE_URL=$DATABASE_URL_LOCAL "$LOFTE_CLI" keys create \
-      --org "$organisation" --label simulator) || die "could not create an API key for $organisation"
+      --org "$organisation" --role partner --label simulator) ||
+      die "could not create an API key for $organisation"
     printf '%s=%s\n' "$organisation" "$key" >>"$tmp"
   done
   mv -- "$tmp" "$SIMULATOR_KEYS"
   log "created API keys for the simulator in $SIMULATOR_KEYS"
 }
+
+# new_key ROLE LABEL [ORGANISATION]: a key made as an operator makes one; prints only the key.
+new_key() {
+  local -a org=()
+  [[ -n ${3:-} ]] && org=(--org "$3")
+  DATABASE_URL=$DATABASE_URL_LOCAL "$LOFTE_CLI" keys create "${org[@]}" --role "$1" \
+    --label "$2" || die "could not create a $1 key ($2)"
+}
+
+# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, and digest (admin).
+ensure_staff_keys() {
+  [[ -s $STAFF_KEYS ]] && return 0
+  local organisation tmp=$STAFF_KEYS.tmp
+  mkdir -p -- "$(dirname "$STAFF_KEYS")"
+  (umask 077 && : >"$tmp")
+  for organisation in "${ORGANISATIONS[@]}"; do
+    printf '%s=%s\n' "$organisation" "$(new_key staff "make up: $organisation staff" "$organisation")" >>"$tmp"
+  done
+  printf 'admin=%s\n' "$(new_key admin "make up: admin")" >>"$tmp"
+  printf 'digest=%s\n' "$(new_key admin "make up: notifications digest")" >>"$tmp"
+  mv -- "$tmp" "$STAFF_KEYS"
+  log "created staff and admin API keys in $STAFF_KEYS"
+}
+
+# key_in FILE NAME: the key on FILE's NAME= line.
+key_in() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
 stop_one() {
   local name=$1 pid
@@ -179,8 +217,12 @@ summary() {
   printf '  %-16s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
   printf '  %-16s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"
   if our_pid simulator >/dev/null; then
-    printf '  %-16s posting Lund events; try: curl http://127.0.0.1:%s/v1/promises/lund-2017/kpis\n' \
-      simulator "$LOFTE_METRICS_PORT"
+    printf '  %-16s posting Lund events with the keys in %s\n' simulator "$SIMULATOR_KEYS"
+  fi
+  if [[ -s $STAFF_KEYS ]]; then
+    printf '  %-16s %s (staff of each organisation, and admin); try:\n' keys "$STAFF_KEYS"
+    printf '  %-16s curl -H "authorization: Bearer $(sed -n s/^polisen=//p %s)" http://127.0.0.1:%s/v1/notifications\n' \
+      "" "$STAFF_KEYS" "$LOFTE_NOTIFICATIONS_PORT"
   fi
   printf '  %-16s %s\n' logs "$LOFTE_LOGS_DIR"
 }

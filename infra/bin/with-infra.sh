@@ -9,6 +9,10 @@
 # runs with both variables exported. Afterwards (also when CMD fails or on
 # Ctrl-C) only what this script started is stopped, so a developer's
 # `infra.sh up` session survives `make test`. Exits with CMD's exit code.
+#
+# With LOFTE_KEYCLOAK=start (as `make test` runs it) and no LOFTE_KEYCLOAK_URL, Keycloak
+# is installed and started in the background while CMD runs (it takes a minute or more; the
+# tests that need it wait for it) and LOFTE_KEYCLOAK_URL is exported.
 set -euo pipefail
 
 COMPONENT=with-infra
@@ -22,15 +26,23 @@ if (($# == 0)); then
 fi
 
 started=()
+keycloak_job=
 
 # shellcheck disable=SC2317  # invoked through the EXIT trap
 cleanup() {
   local i
+  if [[ -n $keycloak_job ]]; then
+    # A start still under way is cut short; the stop below finds what it started.
+    kill "$keycloak_job" 2>/dev/null || true
+    wait "$keycloak_job" 2>/dev/null || true
+    keycloak_job=
+  fi
   # Reverse start order; one failed stop must not keep the next from running.
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     "$LOFTE_BIN_DIR/${started[i]}.sh" stop || warn "could not stop ${started[i]}"
   done
   started=()
+keycloak_job=
 }
 trap cleanup EXIT
 # Turn signals into a normal exit so the EXIT trap runs; codes follow the shell
@@ -62,6 +74,22 @@ if [[ -n ${KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
 else
   use_local kafka
   export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$LOFTE_KAFKA_PORT
+fi
+
+if [[ -n ${LOFTE_KEYCLOAK_URL:-} ]]; then
+  log "using LOFTE_KEYCLOAK_URL=$LOFTE_KEYCLOAK_URL from the environment"
+elif [[ ${LOFTE_KEYCLOAK:-} == start ]]; then
+  if "$LOFTE_BIN_DIR/keycloak.sh" status >/dev/null 2>&1; then
+    log "keycloak already running; using it and leaving it running"
+  else
+    started+=(keycloak)
+    ensure_run_dirs
+    log "starting Keycloak in the background; log: $(log_file keycloak-start)"
+    "$LOFTE_BIN_DIR/keycloak.sh" start >"$(log_file keycloak-start)" 2>&1 &
+    keycloak_job=$!
+  fi
+  LOFTE_KEYCLOAK_URL=$("$LOFTE_BIN_DIR/keycloak.sh" url)
+  export LOFTE_KEYCLOAK_URL
 fi
 
 rc=0

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.activities import repository
-from services.activities.auth import reporting_organisation
 from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
+from shared.access import Principal
+from shared.access.http import Caller, caller
 from shared.contracts.cloudevents import CloudEvent, WithinCalendar, parse_structured
 from shared.contracts.errors import validate_each
 from shared.http.problems import ProblemError
@@ -32,6 +33,16 @@ _REQUEST_BODY: dict[str, Any] = {
 }
 
 router = APIRouter(prefix="/v1")
+
+
+async def reporting_organisation(principal: Annotated[Principal, Depends(caller)]) -> str:
+    """Events come from systems with an API key of an organisation (the partner ingest keeps
+    its key authentication); the organisation is the reporter."""
+    if principal.via != "key" or principal.organisation is None:
+        raise ProblemError(403, "events are reported with an API key of an organisation")
+    return principal.organisation
+
+
 Organisation = Annotated[str, Depends(reporting_organisation)]
 # What PostgreSQL can compare with: text without U+0000, instants it can convert.
 TextFilter = Annotated[str | None, Query(pattern=r"^[^\x00]*$")]
@@ -77,7 +88,7 @@ def media_type(request: Request) -> str:
     responses={
         400: {"description": "The body is not JSON"},
         401: {"description": "No API key, or an unknown or revoked one"},
-        403: {"description": "The organisation may not report this"},
+        403: {"description": "The organisation may not report this, or no organisation's key"},
         413: {"description": "The body is over 1 MiB, or a batch holds over 1,000 events"},
         415: {"description": "Not a CloudEvents media type"},
         422: {"description": "An event breaks the contract; `errors` says where"},
@@ -121,7 +132,7 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
 @router.get("/activities", summary="Events in the activity register, oldest first")
 async def list_activities(
     request: Request,
-    organisation_of_caller: Organisation,
+    principal: Caller,
     promise: TextFilter = None,
     commitment: TextFilter = None,
     organisation: TextFilter = None,
@@ -130,10 +141,13 @@ async def list_activities(
     occurred_to: Annotated[TimeFilter | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
-    """Only the promises the caller's organisation is a party to are visible."""
+    """Only the promises the caller's organisation is a party to are visible (to an
+    admin: all)."""
     ingest: Ingest = request.app.state.ingest
     visible = tuple(
-        p.id for p in ingest.catalogue.promises if organisation_of_caller in p.organisation_ids
+        p.id
+        for p in ingest.catalogue.promises
+        if principal.is_admin or principal.organisation in p.organisation_ids
     )
     query = repository.ActivityQuery(
         visible_promises=visible,
@@ -150,7 +164,7 @@ async def list_activities(
 
 
 @router.get("/promises", summary="The promises loaded, in short")
-async def list_promises(request: Request) -> list[dict[str, Any]]:
+async def list_promises(request: Request, _: Caller) -> list[dict[str, Any]]:
     ingest: Ingest = request.app.state.ingest
     return [
         {
@@ -166,7 +180,7 @@ async def list_promises(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/promises/{promise_id}", summary="One promise with its commitments and outcomes")
-async def get_promise(request: Request, promise_id: str) -> dict[str, Any]:
+async def get_promise(request: Request, _: Caller, promise_id: str) -> dict[str, Any]:
     ingest: Ingest = request.app.state.ingest
     promise = ingest.catalogue.get(promise_id)
     if promise is None:

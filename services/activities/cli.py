@@ -1,4 +1,7 @@
-"""`lofte keys …` and `lofte import …`: the activities service's operator commands."""
+"""`lofte keys …` and `lofte import …`: the activities service's operator commands.
+
+The keys live in the `access` schema every service reads (`shared.access`); they are
+managed here, where partner systems' keys always were."""
 
 import argparse
 import asyncio
@@ -11,10 +14,12 @@ from typing import Any, TextIO
 
 import asyncpg
 
-from services.activities import SCHEMA, csv_import, handlers, key_store
+from services.activities import SCHEMA, csv_import, handlers
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
+from shared import access
+from shared.access import Role, key_store
 from shared.cli import promise
 from shared.cli.app import run_command
 from shared.cli.progress import progress_bar
@@ -30,15 +35,25 @@ IMPORT_BATCH = 200
 
 def register(commands: Commands) -> None:
     keys = add_group(
-        commands, "keys", "API keys of partner systems", "Create, list and revoke API keys."
+        commands,
+        "keys",
+        "API keys of partner systems, staff scripts and admins",
+        "Create, list and revoke API keys.",
     )
     create = add_command(
         keys,
         "create",
         "create a key for an organisation; prints only the key",
-        lambda args: asyncio.run(create_key(args.org, args.label)),
+        lambda args: asyncio.run(create_key(args.org, args.label, Role(args.role))),
     )
-    create.add_argument("--org", required=True, help="organisation id, e.g. polisen")
+    create.add_argument("--org", help="organisation id, e.g. polisen (an admin may have none)")
+    create.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.PARTNER.value,
+        help="partner: sends events and reads them; staff: reads and acts for its "
+        "organisation; admin: everything (default: partner)",
+    )
     create.add_argument("--label", default="", help="what the key is for, e.g. the system")
     add_command(keys, "list", "list keys (never their secrets)", lambda _: asyncio.run(list_keys()))
     revoke = add_command(
@@ -61,23 +76,28 @@ async def _pool() -> asyncpg.Pool:
     settings = ActivitiesSettings()
     pool = await create_pool(str(settings.database_url), SCHEMA, max_size=2)
     async with pool.acquire() as connection:
+        await migrate(connection, access.SCHEMA, access.MIGRATIONS)
         await migrate(connection, SCHEMA, MIGRATIONS)
     return pool
 
 
-async def create_key(organisation: str, label: str) -> int:
+async def create_key(organisation: str | None, label: str, role: Role = Role.PARTNER) -> int:
     known = load_catalogue(ActivitiesSettings()).parties
-    if organisation not in known:
+    if organisation is None and role is not Role.ADMIN:
+        print(f"a {role} key needs --org", file=sys.stderr)
+        return 2
+    if organisation is not None and organisation not in known:
         known_list = ", ".join(sorted(known))
         print(f"unknown organisation {organisation!r}; known: {known_list}", file=sys.stderr)
         return 2
     pool = await _pool()
     try:
         async with pool.acquire() as connection:
-            issued = await key_store.create(connection, organisation, label)
+            issued = await key_store.create(connection, organisation, role, label)
     finally:
         await pool.close()
-    print(f"created key {issued.key_id} for {organisation}; it is shown only now", file=sys.stderr)
+    whose = f"for {organisation}" if organisation else "for no organisation"
+    print(f"created {role} key {issued.key_id} {whose}; it is shown only now", file=sys.stderr)
     print(issued.plaintext)
     return 0
 
@@ -89,11 +109,16 @@ async def list_keys() -> int:
             entries = await key_store.list_keys(connection)
     finally:
         await pool.close()
-    print(f"{'KEY ID':<18}{'ORGANISATION':<20}{'CREATED':<22}{'REVOKED':<22}LABEL")
+    print(f"{'KEY ID':<18}{'ORGANISATION':<20}{'ROLE':<9}{'CREATED':<18}{'REVOKED':<18}LABEL")
     for entry in entries:
         revoked = entry.revoked_at.strftime("%Y-%m-%d %H:%M") if entry.revoked_at else "-"
         created = entry.created_at.strftime("%Y-%m-%d %H:%M")
-        print(f"{entry.key_id:<18}{entry.organisation:<20}{created:<22}{revoked:<22}{entry.label}")
+        # A key made before roles shows none: production refuses to start while it is valid.
+        role = entry.role or "(none)"
+        print(
+            f"{entry.key_id:<18}{entry.organisation or '-':<20}{role:<9}{created:<18}"
+            f"{revoked:<18}{entry.label}"
+        )
     return 0
 
 

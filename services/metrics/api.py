@@ -11,6 +11,8 @@ from fastapi import APIRouter, Query, Request
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi
 from services.metrics.evaluator import REFRESH_SECONDS, KpiEvaluator
 from services.metrics.kpi_json import commitment_json, outcome_json, promise_json
+from shared.access import Principal
+from shared.access.http import Staff
 from shared.http.problems import ProblemError
 from shared.promises import Promise
 
@@ -29,10 +31,14 @@ PeriodOf = Annotated[
 ]
 
 
-def _promise(evaluator: KpiEvaluator, promise_id: str) -> Promise:
+def _promise(evaluator: KpiEvaluator, promise_id: str, principal: Principal) -> Promise:
+    """The promise, when the caller's organisation is a party to it (an admin: any). The
+    parties made it together, so each of them sees all of its KPIs."""
     promise = next((p for p in evaluator.promises if p.id == promise_id), None)
     if promise is None:
         raise ProblemError(404, f"no promise {promise_id!r} is loaded")
+    if not (principal.is_admin or principal.organisation in promise.organisation_ids):
+        raise ProblemError(403, f"{principal.organisation} is not a party to {promise_id}")
     return promise
 
 
@@ -47,11 +53,12 @@ def _when(request: Request, at: datetime | None) -> datetime:
 
 @router.get("/promises/{promise_id}/kpis", summary="Every commitment and outcome of a promise")
 async def promise_kpis(
-    request: Request, promise_id: str, at: At = None, period_of: PeriodOf = None
+    request: Request, principal: Staff, promise_id: str, at: At = None, period_of: PeriodOf = None
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
+    promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
-    kpis = evaluator.evaluate_at(_promise(evaluator, promise_id), _when(request, at), period_of)
+    kpis = evaluator.evaluate_at(promise, _when(request, at), period_of)
     return promise_json(kpis)
 
 
@@ -60,10 +67,15 @@ async def promise_kpis(
     summary="One commitment or outcome indicator of a promise",
 )
 async def item_kpi(
-    request: Request, promise_id: str, item_id: str, at: At = None, period_of: PeriodOf = None
+    request: Request,
+    principal: Staff,
+    promise_id: str,
+    item_id: str,
+    at: At = None,
+    period_of: PeriodOf = None,
 ) -> dict[str, Any]:
     evaluator: KpiEvaluator = request.app.state.evaluator
-    promise = _promise(evaluator, promise_id)
+    promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
     kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
     if isinstance(kpi, CommitmentKpi):

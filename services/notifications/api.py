@@ -11,12 +11,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from services.notifications import queries, repository
 from services.notifications.ack_links import AckLinks, AckTarget, InvalidToken
 from services.notifications.domain import RoutingConfig
 from services.notifications.repository import State
+from shared.access import Principal
+from shared.access.http import Staff, require_acts_for
 from shared.http.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
@@ -42,23 +43,28 @@ def parts(request: Request) -> ApiParts:
     return found
 
 
-class AcknowledgeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    by: Annotated[
-        str, Field(min_length=1, max_length=200, pattern=NO_NUL, description="who answers")
-    ]
+def own_organisation(principal: Principal, asked: str | None) -> str | None:
+    """The organisation a listing is limited to: the one asked for, which staff may only ask
+    for if it is their own; for staff who ask for none, their own (an admin: all)."""
+    if asked is not None:
+        require_acts_for(principal, asked, "what is listed")
+        return asked
+    return principal.scope()
 
 
 @router.get("/kpi-events", summary="The latest KPI events received from the metrics service")
-async def list_kpi_events(request: Request, limit: Limit = 100) -> list[dict[str, Any]]:
+async def list_kpi_events(
+    request: Request, principal: Staff, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """Staff see the events about their own organisation."""
     async with request.app.state.pool.acquire() as connection:
-        return await repository.latest_received(connection, limit)
+        return await repository.latest_received(connection, limit, principal.scope())
 
 
 @router.get("/notifications", summary="Notifications, newest first")
 async def list_notifications(
     request: Request,
+    principal: Staff,
     organisation: Filter = None,
     commitment: Filter = None,
     state: State | None = None,
@@ -68,7 +74,7 @@ async def list_notifications(
     async with request.app.state.pool.acquire() as connection:
         return await queries.notifications(
             connection,
-            organisation=organisation,
+            organisation=own_organisation(principal, organisation),
             commitment=commitment,
             state=state,
             kind=kind,
@@ -77,11 +83,12 @@ async def list_notifications(
 
 
 @router.get("/notifications/{key:path}", summary="One notification and its deliveries")
-async def get_notification(request: Request, key: Key) -> dict[str, Any]:
+async def get_notification(request: Request, principal: Staff, key: Key) -> dict[str, Any]:
     async with request.app.state.pool.acquire() as connection:
         found = await queries.notification(connection, key)
     if found is None:
         raise ProblemError(404, f"no notification {key!r}")
+    require_acts_for(principal, found["organisation"], f"notification {key!r}")
     return found
 
 
@@ -89,13 +96,16 @@ async def get_notification(request: Request, key: Key) -> dict[str, Any]:
     "/notifications/{key:path}/ack",
     summary="Acknowledge a notification: it is neither repeated nor escalated any more",
 )
-async def acknowledge(request: Request, key: Key, body: AcknowledgeRequest) -> dict[str, Any]:
+async def acknowledge(request: Request, principal: Staff, key: Key) -> dict[str, Any]:
+    """Who answers is whoever signed in (or holds the key): it is recorded and shown."""
     api = parts(request)
     async with request.app.state.pool.acquire() as connection:
         async with connection.transaction():
-            known = await repository.acknowledge(connection, key, body.by, "api", api.clock())
-        if not known:
-            raise ProblemError(404, f"no notification {key!r}")
+            owner = await repository.owner(connection, key)
+            if owner is None:
+                raise ProblemError(404, f"no notification {key!r}")
+            require_acts_for(principal, owner, f"notification {key!r}")
+            await repository.acknowledge(connection, key, principal.name, "api", api.clock())
         found = await queries.notification(connection, key)
     api.wake_dispatcher()
     return found or {}
@@ -152,6 +162,7 @@ def _link_target(api: ApiParts, token: str, now: datetime) -> AckTarget:
 @router.get("/deliveries", summary="The delivery log, newest first")
 async def list_deliveries(
     request: Request,
+    principal: Staff,
     status: Literal["queued", "sending", "retrying", "delivered", "failed"] | None = None,
     organisation: Filter = None,
     notification: Filter = None,
@@ -162,7 +173,7 @@ async def list_deliveries(
             connection,
             notification_key=notification,
             status=status,
-            organisation=organisation,
+            organisation=own_organisation(principal, organisation),
             limit=limit,
         )
 

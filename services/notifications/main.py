@@ -105,6 +105,9 @@ def create_app(
             calendars=school_holiday_calendars(),
             clock=clock,
             metrics_url=settings.metrics_url,
+            metrics_api_key=settings.metrics_api_key.get_secret_value()
+            if settings.metrics_api_key
+            else None,
             reminder_days=settings.reminder_days,
             digest_time=settings.digest_time,
             digest_catch_up=settings.digest_catch_up,

@@ -34,11 +34,16 @@ async def record_received(connection: Connection, events: Sequence[KpiEvent]) ->
     return [e for e in events if (e.envelope.source, e.envelope.id) in new]
 
 
-async def latest_received(connection: Connection, limit: int) -> list[dict[str, Any]]:
+async def latest_received(
+    connection: Connection, limit: int, organisation: str | None = None
+) -> list[dict[str, Any]]:
+    """The latest KPI events; with `organisation`, only those naming it among theirs."""
     rows = await connection.fetch(
         "SELECT source, id, type, subject, occurred_at, data FROM received_events"
+        " WHERE $2::text IS NULL OR data->'organisations' ? $2"
         " ORDER BY received_at DESC, occurred_at DESC LIMIT $1",
         limit,
+        organisation,
     )
     return [
         {
@@ -147,6 +152,14 @@ async def mark_failed(
         reason[:500],
         now,
     )
+
+
+async def owner(connection: Connection, key: str) -> str | None:
+    """The organisation a notification is for; None when there is no such notification."""
+    found: str | None = await connection.fetchval(
+        "SELECT organisation FROM notifications WHERE key = $1", key
+    )
+    return found
 
 
 async def acknowledge(

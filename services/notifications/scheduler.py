@@ -46,6 +46,7 @@ class Scheduler:
         calendars: Mapping[str, SchoolHolidayCalendar],
         clock: Clock,
         metrics_url: str,
+        metrics_api_key: str | None,
         reminder_days: int,
         digest_time: time,
         digest_catch_up: timedelta,
@@ -61,6 +62,9 @@ class Scheduler:
         self._calendars = calendars
         self._clock = clock
         self._metrics_url = metrics_url
+        self._metrics_headers = (
+            {"authorization": f"Bearer {metrics_api_key}"} if metrics_api_key else {}
+        )
         self._reminder_days = reminder_days
         self._digest_time = digest_time
         self._digest_catch_up = digest_catch_up
@@ -69,7 +73,9 @@ class Scheduler:
         self._rounds = rounds
 
     async def run(self) -> None:
-        async with httpx.AsyncClient(base_url=self._metrics_url, timeout=10) as metrics:
+        async with httpx.AsyncClient(
+            base_url=self._metrics_url, headers=self._metrics_headers, timeout=10
+        ) as metrics:
             while True:
                 try:
                     await self.round(metrics)

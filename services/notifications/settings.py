@@ -18,6 +18,7 @@ Besides those every service reads (`shared.settings`):
 | `ACK_SECRET` | a development value | HMAC key of acknowledge links (≥ 32 characters) |
 | `ACK_LINK_LIFETIME_HOURS` | 168 | how long an acknowledge link works |
 | `METRICS_URL` | http://127.0.0.1:8002 | the metrics service's API, read for the digest |
+| `METRICS_API_KEY` | none | the API key it is read with (an admin's; `make up` makes one) |
 | `REMINDER_DAYS` | 7 | days before a dated occurrence that its organisations are reminded |
 | `DIGEST_TIME` | 06:30 | Monday, Europe/Stockholm: when the weekly lägesbild is made |
 | `DIGEST_CATCH_UP_HOURS` | 12 | a service down at digest time still makes it within this long |
@@ -76,6 +77,9 @@ class NotificationsSettings(ServiceSettings):
     ack_secret: SecretStr = SecretStr(DEVELOPMENT_ACK_SECRET)
     ack_link_lifetime_hours: Annotated[float, Field(gt=0, le=24 * 90)] = 168.0
     metrics_url: Annotated[str, Field(pattern=r"^https?://")] = "http://127.0.0.1:8002"
+    # The digest reads every promise's KPIs: an API key of an admin (or of staff of an
+    # organisation that is party to every promise served).
+    metrics_api_key: SecretStr | None = None
     reminder_days: Annotated[int, Field(ge=0, le=90)] = 7
     digest_time: time = time(6, 30)
     digest_catch_up_hours: Annotated[float, Field(gt=0, le=24 * 6)] = 12.0

@@ -1,4 +1,5 @@
-"""Silences in PostgreSQL: created with an author and a reason, listed, expired early.
+"""Silences in PostgreSQL: created with an author and a reason, listed, expired early (by
+someone, recorded too).
 
 An expired silence keeps its row (who silenced what, and why, stays on record); from its
 `expired_at` on it holds nothing back.
@@ -14,7 +15,7 @@ from shared.db import Connection
 async def create(connection: Connection, silence: Silence, now: datetime) -> None:
     await connection.execute(
         "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment,"
-        " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        " created_at, organisation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         silence.id,
         [str(matcher) for matcher in silence.matchers],
         silence.starts_at,
@@ -22,15 +23,20 @@ async def create(connection: Connection, silence: Silence, now: datetime) -> Non
         silence.created_by,
         silence.comment,
         now,
+        silence.organisation,
     )
 
 
-async def expire(connection: Connection, silence_id: str, now: datetime) -> dict[str, Any] | None:
+async def expire(
+    connection: Connection, silence_id: str, by: str, now: datetime
+) -> dict[str, Any] | None:
     """End the silence at `now` (if it has not ended already); None when there is none."""
     await connection.execute(
-        "UPDATE silences SET expired_at = $2 WHERE id = $1 AND expired_at IS NULL AND ends_at > $2",
+        "UPDATE silences SET expired_at = $2, expired_by = $3"
+        " WHERE id = $1 AND expired_at IS NULL AND ends_at > $2",
         silence_id,
         now,
+        by,
     )
     return await one(connection, silence_id, now)
 
@@ -40,15 +46,21 @@ async def one(connection: Connection, silence_id: str, now: datetime) -> dict[st
     return None if row is None else _shown(row, now)
 
 
-async def listed(connection: Connection, now: datetime, *, expired: bool) -> list[dict[str, Any]]:
+async def listed(
+    connection: Connection, now: datetime, *, expired: bool, organisation: str | None = None
+) -> list[dict[str, Any]]:
+    """Silences in force or to come (all with `expired`); with `organisation`, only those
+    pinned to it."""
     rows = await connection.fetch(
         """
         SELECT * FROM silences
-         WHERE $2 OR LEAST(ends_at, COALESCE(expired_at, ends_at)) > $1
+         WHERE ($2 OR LEAST(ends_at, COALESCE(expired_at, ends_at)) > $1)
+           AND ($3::text IS NULL OR organisation = $3)
          ORDER BY starts_at DESC, id
         """,
         now,
         expired,
+        organisation,
     )
     return [_shown(row, now) for row in rows]
 
@@ -65,7 +77,9 @@ def _shown(row: Any, now: datetime) -> dict[str, Any]:
         "ends_at": ends_at.isoformat(),
         "created_by": row["created_by"],
         "comment": row["comment"],
+        "organisation": row["organisation"],
         "created_at": row["created_at"].isoformat(),
         "expired_at": None if expired_at is None else expired_at.isoformat(),
+        "expired_by": row["expired_by"],
         "status": status,
     }

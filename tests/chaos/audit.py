@@ -31,6 +31,7 @@ from tests.chaos.books import Books, Identity
 from tests.chaos.stream import Events, identity
 from tests.chaos.system import System
 from tests.kafka_records import header, read_all
+from tests.keys import admin_key, bearer
 from tests.polling import eventually
 
 T = TypeVar("T")
@@ -145,13 +146,16 @@ async def audit(system: System, books: Books, expected: Expected) -> dict[str, A
 async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:
     events = await books.register_events()
     at = datetime.now(UTC)
+    headers = bearer(await admin_key(system.database_url))
     for instance in system.running:
         if instance.partition("-")[0] == "metrics":
-            await assert_served_as_the_engine(system.url(instance), events, at)
+            await assert_served_as_the_engine(system.url(instance), headers, events, at)
 
 
-async def assert_served_as_the_engine(url: str, events: list[KnownEvent], at: datetime) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+async def assert_served_as_the_engine(
+    url: str, headers: dict[str, str], events: list[KnownEvent], at: datetime
+) -> None:
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
         for promise in default_promises():
             for period_of in (None, date(at.year - 1, 12, 31)):  # now, and how last year ended
                 params = {"at": at.isoformat()}

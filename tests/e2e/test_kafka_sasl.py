@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 
 from tests.factories import deliverable_completed
-from tests.keys import create_key
+from tests.keys import create_key, staff_key
 from tests.polling import eventually
 from tests.processes import ServiceProcess, all_services, service_env, start, wait_ready
 from tests.sasl_broker import SaslBroker, sasl_broker
@@ -54,6 +54,7 @@ async def test_with_the_right_password_an_event_flows_through_all_three_services
         urls = {name: service.url for name, service in running.items()}
         readiness = {name: await get_json(f"{url}/ready") for name, url in urls.items()}
         key = await create_key(database_url, "polisen")
+        staff = await staff_key(database_url, "polisen")
         an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
         folder = deliverable_completed("klotter-folder", time=an_hour_ago)
 
@@ -61,11 +62,11 @@ async def test_with_the_right_password_an_event_flows_through_all_three_services
 
         assert response.status_code == 202
         await eventually(
-            lambda: get_json(f"{urls['metrics']}/v1/promises/lund-2017/kpis/klotter-folder"),
+            lambda: get_json(f"{urls['metrics']}/v1/promises/lund-2017/kpis/klotter-folder", staff),
             lambda kpi: kpi["status"] == "achieved",
         )
         await eventually(
-            lambda: get_json(f"{urls['notifications']}/v1/kpi-events?limit=1000"),
+            lambda: get_json(f"{urls['notifications']}/v1/kpi-events?limit=1000", staff),
             lambda events: any(e["subject"] == "klotter-folder" for e in events),
         )
     rebuild = await run_rebuild(env)

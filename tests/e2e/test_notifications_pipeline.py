@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.factories import deliverable_completed
-from tests.keys import create_key
+from tests.keys import admin_key, create_key
 from tests.notification_receivers import Inbox, Receiver, smtp_server, webhook_receiver
 from tests.notifications_harness import MAIL, produce, routing_file, status_changed
 from tests.polling import eventually
@@ -99,7 +99,8 @@ async def test_a_partner_report_reaches_the_inboxes_of_those_responsible(
 
         await eventually(all_told, lambda done: done, within=60)
         achieved = await get_json(
-            f"{url['notifications']}/v1/notifications?commitment=klotter-folder&limit=10"
+            f"{url['notifications']}/v1/notifications?commitment=klotter-folder&limit=10",
+            await admin_key(database_url),
         )
 
     assert {n["organisation"] for n in achieved} == {"polisen", "kommunen"}

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from services.activities.keys import parse
+from shared.access.keys import parse
 from tests.databases import owned_by_login_role
 from tests.factories import deliverable_completed
 from tests.notification_receivers import Inbox, Receiver, smtp_server, webhook_receiver

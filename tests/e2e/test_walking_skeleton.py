@@ -18,6 +18,7 @@ from shared.contracts import topics
 from tests.e2e.lund_scenario import create_key
 from tests.factories import activity_completed, deliverable_completed
 from tests.kafka_records import header, read_topic
+from tests.keys import staff_key
 from tests.polling import eventually
 from tests.processes import ServiceProcess, all_services, service_env, wait_ready
 from tests.service_http import get_json, post_event
@@ -43,8 +44,14 @@ async def polisen_key(database_url: str) -> str:
     return await create_key(database_url, "polisen")
 
 
+@pytest.fixture
+async def staff(database_url: str) -> str:
+    """Who reads the KPIs and the KPI events: the police's staff."""
+    return await staff_key(database_url, "polisen")
+
+
 async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
-    ready: dict[str, str], polisen_key: str
+    ready: dict[str, str], polisen_key: str, staff: str
 ) -> None:
     an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     folder = deliverable_completed("klotter-folder", time=an_hour_ago)
@@ -53,12 +60,12 @@ async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
 
     assert response.status_code == 202
     kpi = await eventually(
-        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/klotter-folder"),
+        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/klotter-folder", staff),
         lambda body: body["status"] == "achieved",
     )
     assert datetime.fromisoformat(kpi["completed_at"]) == an_hour_ago
     received = await eventually(
-        lambda: get_json(f"{ready['notifications']}/v1/kpi-events?limit=1000"),
+        lambda: get_json(f"{ready['notifications']}/v1/kpi-events?limit=1000", staff),
         lambda events: any(is_folder_achieved(e) for e in events),
     )
     [announcement] = [e for e in received if is_folder_achieved(e)]
@@ -74,7 +81,7 @@ def is_folder_achieved(event: dict[str, Any]) -> bool:
 
 
 async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows(
-    ready: dict[str, str], kafka_bootstrap: str, namespace: str, polisen_key: str
+    ready: dict[str, str], kafka_bootstrap: str, namespace: str, polisen_key: str, staff: str
 ) -> None:
     malformed = await post_event(ready["activities"], b'{"specversion": "1.0",', polisen_key)
     unknown = activity_completed("volontarinsatser")
@@ -109,7 +116,7 @@ async def test_bad_input_at_the_edges_is_explained_and_the_next_good_event_flows
     assert header(parked, "dlq_service") == "metrics"
     assert "not valid" in (header(parked, "dlq_reason") or "")
     kpi = await eventually(
-        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/volontarinsatser"),
+        lambda: get_json(f"{ready['metrics']}/v1/promises/lund-2017/kpis/volontarinsatser", staff),
         lambda body: body["done"] == 1,
     )
     assert kpi["target"] == 5

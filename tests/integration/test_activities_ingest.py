@@ -18,7 +18,7 @@ from shared.contracts import topics
 from tests.asgi import serving
 from tests.factories import activity_completed, incident_recorded
 from tests.kafka_records import header, read_topic
-from tests.keys import create_key, revoke_key
+from tests.keys import bearer, create_key, revoke_key
 
 SINGLE = {"content-type": "application/cloudevents+json"}
 BATCH = {"content-type": "application/cloudevents-batch+json"}
@@ -276,11 +276,12 @@ async def test_only_the_reporter_may_retract_its_event(
 
 
 async def test_the_loaded_promises_are_listed_with_their_commitments(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, polisen: Partner
 ) -> None:
-    promises = (await client.get("/v1/promises")).json()
-    lund = (await client.get("/v1/promises/lund-2017")).json()
-    missing = await client.get("/v1/promises/stockholm-2031")
+    signed = bearer(polisen.key)
+    promises = (await client.get("/v1/promises", headers=signed)).json()
+    lund = (await client.get("/v1/promises/lund-2017", headers=signed)).json()
+    missing = await client.get("/v1/promises/stockholm-2031", headers=signed)
 
     assert "lund-2017" in [p["id"] for p in promises]
     assert len(lund["commitments"]) == 17
@@ -320,8 +321,9 @@ async def test_more_promise_files_load_beside_the_shipped_one(
         promise_files=(other,),
     )
 
+    key = await create_key(database_url, "polisen")
     async with serving(create_app(settings)) as client:
-        listed = (await client.get("/v1/promises")).json()
+        listed = (await client.get("/v1/promises", headers=bearer(key))).json()
 
     assert [(p["id"], p["valid_from"]) for p in listed] == [
         ("lund-2017", "2017-03-01"),

@@ -6,8 +6,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from services.activities import SCHEMA, key_store
+from services.activities import SCHEMA
 from services.cli import main
+from shared.access import Principal, Role, key_store
 
 
 @pytest.fixture
@@ -16,15 +17,20 @@ def operator_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> str:
     return database_url
 
 
-def organisation_of(database_url: str, key: str) -> str | None:
-    async def look_up() -> str | None:
-        connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+def principal_of(database_url: str, key: str) -> Principal | None:
+    async def look_up() -> Principal | None:
+        connection = await asyncpg.connect(database_url)
         try:
-            return await key_store.organisation_of(connection, key)
+            return await key_store.principal_of(connection, key)
         finally:
             await connection.close()
 
     return asyncio.run(look_up())
+
+
+def organisation_of(database_url: str, key: str) -> str | None:
+    principal = principal_of(database_url, key)
+    return None if principal is None else principal.organisation
 
 
 def test_keys_are_created_listed_without_secret_and_revoked(
@@ -44,6 +50,32 @@ def test_keys_are_created_listed_without_secret_and_revoked(
     assert main(["keys", "revoke", key_id]) == 0
     assert organisation_of(operator_env, key) is None
     assert main(["keys", "revoke", key_id]) == 1
+
+
+def test_a_key_has_a_role_partner_unless_said_and_only_an_admin_may_have_no_organisation(
+    operator_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "create", "--org", "polisen"]) == 0
+    partner = principal_of(operator_env, capsys.readouterr().out.strip())
+    assert main(["keys", "create", "--org", "polisen", "--role", "staff"]) == 0
+    staff = principal_of(operator_env, capsys.readouterr().out.strip())
+    assert main(["keys", "create", "--role", "admin", "--label", "drift"]) == 0
+    admin = principal_of(operator_env, capsys.readouterr().out.strip())
+    assert main(["keys", "create", "--role", "staff"]) == 2
+    refused = capsys.readouterr()
+
+    assert partner is not None
+    assert (partner.role, partner.organisation) == (Role.PARTNER, "polisen")
+    assert staff is not None
+    assert (staff.role, staff.organisation) == (Role.STAFF, "polisen")
+    assert admin is not None
+    assert (admin.role, admin.organisation) == (Role.ADMIN, None)
+    assert admin.name.endswith("(drift)")
+    assert refused.out == ""
+    assert "needs --org" in refused.err
+    assert main(["keys", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert {"partner", "staff", "admin"} <= set(listing.split())
 
 
 def test_a_key_for_an_unknown_organisation_is_refused(

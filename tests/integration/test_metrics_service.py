@@ -29,6 +29,7 @@ from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.kafka_records import header, read_topic, send
+from tests.keys import admin_key, bearer
 from tests.polling import eventually
 
 LUND = ZoneInfo("Europe/Stockholm")
@@ -54,7 +55,9 @@ async def metrics_service(
         evaluation_interval_seconds=0.2,
         promises_dir=promises_dir,
     )
-    async with serving(create_app(settings, clock=clock)) as client:
+    # Staff read the KPIs: the tests read them as an admin.
+    key = await admin_key(database_url)
+    async with serving(create_app(settings, clock=clock), bearer(key)) as client:
         yield client
 
 

@@ -16,6 +16,7 @@ from services.metrics.main import create_app as create_metrics_app
 from services.metrics.settings import MetricsSettings
 from tests.factories import activity_completed
 from tests.integration.test_metrics_service import produce
+from tests.keys import admin_key, bearer
 from tests.notification_receivers import smtp_server
 from tests.notifications_harness import (
     MAIL,
@@ -54,8 +55,8 @@ async def metrics_service(
             await task
 
 
-async def sno_done(url: str, at: datetime) -> int:
-    async with httpx.AsyncClient(base_url=url, timeout=5) as client:
+async def sno_done(url: str, at: datetime, key: str) -> int:
+    async with httpx.AsyncClient(base_url=url, headers=bearer(key), timeout=5) as client:
         try:
             response = await client.get(
                 "/v1/promises/lund-2017/kpis/sno-mote", params={"at": at.isoformat()}
@@ -76,7 +77,9 @@ async def test_the_monday_digest_tells_each_organisation_its_week_once(
         metrics_service(kafka_bootstrap, database_url, activities, clock) as metrics_url,
         smtp_server() as (inbox, port),
     ):
-        await eventually(lambda: sno_done(metrics_url, clock.now), lambda done: done == 1)
+        # The digest reads the KPIs with a key of its own, an admin's (as `make up` sets it).
+        key = await admin_key(database_url)
+        await eventually(lambda: sno_done(metrics_url, clock.now, key), lambda done: done == 1)
         config = settings(
             kafka_bootstrap,
             database_url,
@@ -84,6 +87,7 @@ async def test_the_monday_digest_tells_each_organisation_its_week_once(
             routing_file(tmp_path),
             port,
             metrics_url=metrics_url,
+            metrics_api_key=key,
         )
         async with notifications_service(config, clock) as client:
             digests = await eventually(

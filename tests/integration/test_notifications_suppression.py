@@ -28,7 +28,6 @@ def silence(start: str, end: str, commitment: str, **changes: Any) -> dict[str, 
         "matchers": [f'commitment="{commitment}"', 'organisation="polisen"'],
         "starts_at": start,
         "ends_at": end,
-        "created_by": "anna.berg@polisen.test",
         "comment": "Insatsen är inbokad på torsdag; vi vet att den ligger efter",
         **changes,
     }

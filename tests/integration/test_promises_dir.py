@@ -16,6 +16,7 @@ from services.metrics.settings import MetricsSettings
 from services.notifications.main import create_app as create_notifications
 from services.notifications.settings import NotificationsSettings
 from tests.asgi import serving
+from tests.keys import admin_key, bearer
 from tests.processes import ROOT
 from tests.unit.test_promise_files import MINIMAL
 
@@ -44,11 +45,12 @@ async def test_every_service_serves_the_promises_of_the_folder(
         "promises_dir": promises_dir(tmp_path / "promises"),
     }
 
+    admin = bearer(await admin_key(database_url))
     activities = create_activities(ActivitiesSettings(**common, consumer_group=f"{namespace}a"))
-    async with serving(activities) as client:
+    async with serving(activities, admin) as client:
         listed = [p["id"] for p in (await client.get("/v1/promises")).json()]
     metrics = create_metrics(MetricsSettings(**common, consumer_group=f"{namespace}m"))
-    async with serving(metrics) as client:
+    async with serving(metrics, admin) as client:
         kpis = (await client.get("/v1/promises/brandkaren-2017/kpis")).json()
     notifications = create_notifications(
         NotificationsSettings(**common, consumer_group=f"{namespace}n")

@@ -1,4 +1,4 @@
-from services.activities import keys
+from shared.access import keys
 
 
 def test_a_key_carries_256_random_bits_and_only_its_hash_is_kept() -> None:

@@ -516,6 +516,8 @@ def test_service_logs_in_with_the_password_postgres_was_given(
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
     monkeypatch.setenv("KAFKA_SASL_USERNAME", "lofte")
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "kafka-s3cret")
+    # And staff sign in with the organisations' identity provider, which compose does not run.
+    monkeypatch.setenv("OIDC_ISSUER", "https://login.lund.example/realms/lofte")
     if name == "notifications":
         # Production also refuses its development ack secret and the example routing file.
         routing = tmp_path / "routing.yaml"

@@ -14,7 +14,11 @@ from shared.settings import ServiceSettings
 from tests.certificates import KEY_PASSWORD, Pki, make_pki
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
-PRODUCTION = {"environment": "production", "database_url": "postgresql://lofte:pw@db:5432/lofte"}
+PRODUCTION = {
+    "environment": "production",
+    "database_url": "postgresql://lofte:pw@db:5432/lofte",
+    "oidc_issuer": "https://login.lund.example/realms/lofte",
+}
 SASL = {"kafka_sasl_username": "lofte", "kafka_sasl_password": PASSWORD}
 
 

@@ -15,6 +15,7 @@ PRODUCTION = {
     "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
     "KAFKA_SASL_USERNAME": "lofte",
     "KAFKA_SASL_PASSWORD": "pw",
+    "OIDC_ISSUER": "https://login.lund.example/realms/lofte",
 }
 
 

@@ -43,6 +43,7 @@ def test_production_starts_with_a_password(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
     monkeypatch.setenv("KAFKA_SASL_USERNAME", "lofte-activities")
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "another-s3cret")
+    monkeypatch.setenv("OIDC_ISSUER", "https://login.lund.example/realms/lofte")
 
     assert ActivitiesSettings().environment == "production"
 

@@ -62,6 +62,7 @@ def test_the_start_up_line_shows_the_settings_without_secrets(
                 "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
                 "KAFKA_SASL_USERNAME": "lofte",
                 "KAFKA_SASL_PASSWORD": KAFKA_PASSWORD,
+                "OIDC_ISSUER": "https://login.lund.example/realms/lofte",
                 "ACK_SECRET": ACK_SECRET[:20],
             },
             "ACK_SECRET",

@@ -45,6 +45,13 @@ class Silence(Frozen):
             raise ValueError("ends_at must be after starts_at")
         return self
 
+    @property
+    def organisation(self) -> str | None:
+        """The organisation the silence is pinned to by an `organisation="…"` matcher: it holds
+        back nothing of any other. None when it could hold back anyone's."""
+        pinned = (m.value for m in self.matchers if m.label == "organisation" and m.op == "=")
+        return next(pinned, None)
+
     def active_at(self, at: datetime) -> bool:
         return as_utc(self.starts_at) <= as_utc(at) < as_utc(self.ends_at)
 

@@ -10,6 +10,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+PREFIX = "lofte_"
 _KEY = re.compile(r"^lofte_(?P<key_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43})$")
 
 
@@ -30,7 +31,7 @@ class PresentedKey:
 def issue() -> IssuedKey:
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    return IssuedKey(key_id, digest(secret), f"lofte_{key_id}_{secret}")
+    return IssuedKey(key_id, digest(secret), f"{PREFIX}{key_id}_{secret}")
 
 
 def parse(presented: str) -> PresentedKey | None:
