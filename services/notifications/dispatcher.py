@@ -91,8 +91,11 @@ class Dispatcher:
         delay = self._max_interval
         if wakeup is not None:
             delay = min(delay, (wakeup - self._clock()).total_seconds())
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+        # that comes as the wake-up does, and the service's stop then waits for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(delay, _SHORTEST_PAUSE))
+            async with asyncio.timeout(max(delay, _SHORTEST_PAUSE)):
+                await self._wake.wait()
 
     async def round(self) -> datetime | None:
         """Plan once; return when the plan wants to be asked again."""

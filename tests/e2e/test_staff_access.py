@@ -25,6 +25,9 @@ from tests.notifications_harness import local, produce, routing_file, status_cha
 from tests.polling import eventually
 from tests.processes import all_services, service_env, wait_ready
 
+# The first test waits for Keycloak (tests/identity_provider.py: up to ten minutes while
+# `make test` starts it in the background); the others find it ready.
+pytestmark = pytest.mark.timeout(780)
 OPEN_ROUTES = {"/health", "/ready", "/metrics", "/v1/ack"}
 # Commitments only one of the two organisations answers for.
 POLISEN = "volontarinsatser"

@@ -6,12 +6,12 @@ keys of each role (the same checks hold for people's tokens: tests/e2e/test_staf
 """
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from services.notifications.main import create_app
 from shared.access import Role
@@ -47,8 +47,8 @@ class Staffed:
         return {n["organisation"] for n in response.json()}
 
 
-@pytest.fixture
-async def staffed(
+@asynccontextmanager
+async def staffed_service(
     kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
 ) -> AsyncIterator[Staffed]:
     """`sno-mote` behind: one notification for kommunen, one for polisen, each delivered."""
@@ -79,6 +79,13 @@ def notification_of(listing: list[dict[str, Any]], organisation: str) -> str:
 
 
 async def test_staff_see_only_their_organisations_notifications_and_deliveries(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+        await seen_and_listed(staffed)
+
+
+async def seen_and_listed(
     staffed: Staffed,
 ) -> None:
     everything = (await staffed.get("/v1/notifications", staffed.admin)).json()
@@ -104,6 +111,13 @@ async def test_staff_see_only_their_organisations_notifications_and_deliveries(
 
 
 async def test_staff_acknowledge_only_their_own_and_who_answered_is_recorded(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+        await acknowledged(staffed)
+
+
+async def acknowledged(
     staffed: Staffed,
 ) -> None:
     everything = (await staffed.get("/v1/notifications", staffed.admin)).json()
@@ -144,6 +158,13 @@ def silence_of(organisation: str | None) -> dict[str, Any]:
 
 
 async def test_staff_silence_only_their_own_organisation_and_who_did_is_recorded(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+        await silenced(staffed)
+
+
+async def silenced(
     staffed: Staffed,
 ) -> None:
     post = staffed.client.post
@@ -175,6 +196,13 @@ async def test_staff_silence_only_their_own_organisation_and_who_did_is_recorded
 
 
 async def test_a_partner_key_and_no_key_are_refused_by_every_staff_endpoint(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> None:
+    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+        await refused(staffed)
+
+
+async def refused(
     staffed: Staffed,
 ) -> None:
     for path in ("/v1/notifications", "/v1/deliveries", "/v1/kpi-events", "/v1/silences"):
