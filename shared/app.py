@@ -27,7 +27,13 @@ from shared.messaging.connection import KafkaConnection
 from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
 from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
-from shared.observability import Exposition, ReadinessCheck, configure_logging, operations_router
+from shared.observability import (
+    Exposition,
+    ReadinessCheck,
+    configure_logging,
+    metrics_app,
+    operations_router,
+)
 from shared.runtime import background, connect_kafka, open_database, readiness_checks
 from shared.settings import Environment, ServiceSettings
 
@@ -154,7 +160,10 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     install_problem_handlers(app)
     for router in spec.routers:
         app.include_router(router)
-    app.include_router(operations_router(registry, checks, expositions))
+    separate = settings.metrics_listen_port is not None
+    app.include_router(operations_router(registry, checks, expositions, with_metrics=not separate))
+    if separate:
+        app.state.metrics_app = metrics_app(registry, expositions)
     return app
 
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, disable_created_metrics
 
@@ -59,8 +59,11 @@ def operations_router(
     registry: CollectorRegistry,
     checks: Mapping[str, ReadinessCheck],
     expositions: Sequence[Exposition] = (),
+    *,
+    with_metrics: bool = True,
 ) -> APIRouter:
-    """`/health` (the process runs), `/ready` (its dependencies answer) and `/metrics`.
+    """`/health` (the process runs), `/ready` (its dependencies answer) and `/metrics`
+    (unless it is served on an address of its own: `metrics_app`).
 
     `checks` is filled in once the service has started; until then it is not ready.
     `/metrics` serves the registry, then each of `expositions` (filled in as `checks` is).
@@ -70,7 +73,6 @@ def operations_router(
     # scrape time; no rule or dashboard reads them.
     disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
     router = APIRouter(tags=["operations"])
-    registry_text = RegistryText(registry)
 
     @router.get("/health")
     async def health() -> dict[str, str]:
@@ -94,9 +96,28 @@ def operations_router(
             status_code=200 if healthy else 503,
         )
 
-    @router.get("/metrics", include_in_schema=False)
+    if with_metrics:
+        router.add_api_route(
+            "/metrics", metrics_endpoint(registry, expositions), include_in_schema=False
+        )
+    return router
+
+
+def metrics_endpoint(
+    registry: CollectorRegistry, expositions: Sequence[Exposition]
+) -> Callable[[], Awaitable[Response]]:
+    registry_text = RegistryText(registry)
+
     async def metrics() -> Response:
         text = b"".join([registry_text(), *(written() for written in expositions)])
         return Response(text, media_type=CONTENT_TYPE_LATEST)
 
-    return router
+    return metrics
+
+
+def metrics_app(registry: CollectorRegistry, expositions: Sequence[Exposition]) -> FastAPI:
+    """`/metrics` alone, for an address of its own (an internal network Prometheus reaches,
+    where the service's API is not offered)."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.add_api_route("/metrics", metrics_endpoint(registry, expositions))
+    return app

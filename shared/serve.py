@@ -1,7 +1,9 @@
 """Runs a service's ASGI app as its own process."""
 
+import asyncio
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TypeVar
 
 import uvicorn
@@ -14,14 +16,42 @@ S = TypeVar("S", bound=ServiceSettings)
 
 
 def serve(app: Starlette, settings: ServiceSettings) -> None:
-    uvicorn.run(
+    """The app on its address, and `/metrics` on its own when the settings give it one."""
+    service = uvicorn.Server(_config(app, settings.http_host, settings.http_port))
+    metrics = getattr(app.state, "metrics_app", None)
+    if metrics is None or settings.metrics_listen_port is None:
+        service.run()
+        return
+    beside = _Beside(_config(metrics, settings.metrics_listen_host, settings.metrics_listen_port))
+    asyncio.run(_serve_both(service, beside))
+
+
+def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
         app,
-        host=settings.http_host,
-        port=settings.http_port,
+        host=host,
+        port=port,
         log_config=None,  # the service's JSON logging stays in charge
         access_log=False,
         timeout_graceful_shutdown=10,
     )
+
+
+class _Beside(uvicorn.Server):
+    """A server that leaves the signals to the service's own, which stops it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+async def _serve_both(service: uvicorn.Server, beside: uvicorn.Server) -> None:
+    running = asyncio.create_task(beside.serve())
+    try:
+        await service.serve()
+    finally:
+        beside.should_exit = True
+        await running
 
 
 def build_and_serve(create_app: Callable[[S], Starlette], settings: S) -> None:

@@ -53,6 +53,9 @@ class ServiceSettings(KafkaSettings, AccessSettings):
     database_url: PostgresDsn = PostgresDsn("postgresql://lofte@127.0.0.1:55432/lofte")
     http_host: str = "127.0.0.1"
     http_port: Port = 8000
+    # `/metrics` on an address of its own (off the API's port) when a port is given.
+    metrics_listen_host: str = "127.0.0.1"
+    metrics_listen_port: Port | None = None
     topic_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]*$", max_length=100)] = ""
     log_level: str = "INFO"
     startup_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
