@@ -9,7 +9,6 @@ Missed slots and passed deadlines need no event to be noticed: the timer's clock
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -32,6 +31,7 @@ from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
+from shared.pauses import woken_or_after
 from shared.promises import Promise, SchoolHolidayCalendar
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,7 @@ class KpiEvaluator:
                 # for good while the service goes on serving as if all were well.
                 log.exception("KPI evaluation failed; trying again on the next round")
             await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._dirty.wait(), self._interval)
+            await woken_or_after(self._dirty, self._interval)
             timer_tick = not self._dirty.is_set()
             self._dirty.clear()
 

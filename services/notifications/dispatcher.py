@@ -9,7 +9,6 @@ Sending is the sender's business; it is woken once the round has committed.
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from services.notifications.domain import (
     record_delivery,
 )
 from services.notifications.telemetry import SUPPRESSION_REASONS, NotificationMetrics
+from shared.pauses import woken_or_after
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,7 @@ class Dispatcher:
         delay = self._max_interval
         if wakeup is not None:
             delay = min(delay, (wakeup - self._clock()).total_seconds())
-        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
-        # that comes as the wake-up does, and the service's stop then waits for ever.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(delay, _SHORTEST_PAUSE)):
-                await self._wake.wait()
+        await woken_or_after(self._wake, max(delay, _SHORTEST_PAUSE))
 
     async def round(self) -> datetime | None:
         """Plan once; return when the plan wants to be asked again."""

@@ -32,6 +32,7 @@ from services.notifications.channels import DeliveryResult, next_attempt
 from services.notifications.courier import Courier
 from services.notifications.delivery_log import LoggedDelivery
 from services.notifications.telemetry import NotificationMetrics
+from shared.pauses import woken_or_after
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,7 @@ class Sender:
                         # A lost lock connection means another sender may take over: stop.
                         await leader.fetchval("SELECT 1", timeout=5)
                         pause = await self._start_due()
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._wake.wait(), pause)
+                        await woken_or_after(self._wake, pause)
                 finally:
                     await self._abandon_attempts()
         finally:

@@ -25,6 +25,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
 from shared.db import Connection
+from shared.pauses import woken_or_after
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,7 @@ class OutboxRelay:
                 relayed = await self.relay_once(leader)
                 if relayed < self._batch_size:
                     # The poll is a safety net for a lost notification, not the main path.
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._idle_poll_seconds)
+                    await woken_or_after(self._wake, self._idle_poll_seconds)
         finally:
             with contextlib.suppress(Exception):
                 await listener.close(timeout=2)
