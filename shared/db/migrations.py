@@ -1,8 +1,8 @@
 """Forward-only SQL migrations, one folder per service, applied at start.
 
 Files are named `NNNN_what.sql` and run in order, each in its own transaction with the
-service's schema first on the search path. An advisory lock keeps two instances starting at
-once from applying the same file twice.
+service's schema first on the search path. An advisory lock keeps instances starting at once
+from applying the same file twice, or racing to create the schema.
 """
 
 import logging
@@ -27,9 +27,21 @@ def migration_files(folder: Path) -> list[Path]:
 async def migrate(connection: Connection, schema: str, folder: Path) -> list[str]:
     """Apply the migrations of `folder` not yet applied to `schema`; return their names."""
     ident = quote_ident(schema)
+    # Held before the transaction begins: a transaction that took it inside would look up
+    # the catalog as it was before the other instance's migration committed, and find the
+    # schema it had just created missing ("duplicate key ... pg_namespace").
+    await connection.execute("SELECT pg_advisory_lock(hashtext($1))", schema)
+    try:
+        return await _migrate_locked(connection, schema, ident, folder)
+    finally:
+        await connection.execute("SELECT pg_advisory_unlock(hashtext($1))", schema)
+
+
+async def _migrate_locked(
+    connection: Connection, schema: str, ident: str, folder: Path
+) -> list[str]:
     applied_now: list[str] = []
     async with connection.transaction():
-        await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", schema)
         await connection.execute(f"CREATE SCHEMA IF NOT EXISTS {ident}")
         await connection.execute(
             f"CREATE TABLE IF NOT EXISTS {ident}.schema_migrations ("
