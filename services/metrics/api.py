@@ -4,15 +4,16 @@ Any instance answers for every KPI, from every event any instance applied: an an
 catches up with what the other instances applied, if they said they did."""
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi
 from services.metrics.evaluator import REFRESH_SECONDS, KpiEvaluator
-from services.metrics.kpi_json import commitment_json, outcome_json, promise_json
+from services.metrics.kpi_views import commitment_view, outcome_view, promise_view
 from shared.access import Principal
 from shared.access.http import Staff
+from shared.contracts.kpis import CommitmentKpiView, OutcomeKpiView, PromiseKpisView
 from shared.http.problems import ProblemError
 from shared.promises import Promise
 
@@ -54,12 +55,12 @@ def _when(request: Request, at: datetime | None) -> datetime:
 @router.get("/promises/{promise_id}/kpis", summary="Every commitment and outcome of a promise")
 async def promise_kpis(
     request: Request, principal: Staff, promise_id: str, at: At = None, period_of: PeriodOf = None
-) -> dict[str, Any]:
+) -> PromiseKpisView:
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
     kpis = evaluator.evaluate_at(promise, _when(request, at), period_of)
-    return promise_json(kpis)
+    return promise_view(kpis)
 
 
 @router.get(
@@ -73,13 +74,13 @@ async def item_kpi(
     item_id: str,
     at: At = None,
     period_of: PeriodOf = None,
-) -> dict[str, Any]:
+) -> CommitmentKpiView | OutcomeKpiView:
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
     kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
     if isinstance(kpi, CommitmentKpi):
-        return commitment_json(kpi)
+        return commitment_view(kpi)
     if isinstance(kpi, OutcomeKpi):
-        return outcome_json(kpi)
+        return outcome_view(kpi)
     raise ProblemError(404, f"{promise_id} has no commitment or outcome indicator {item_id!r}")

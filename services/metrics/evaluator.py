@@ -26,9 +26,10 @@ from services.metrics.domain.changes import (
     changes,
 )
 from services.metrics.domain.engine import evaluate_item, evaluate_log
-from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Status
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
+from shared.contracts.kpis import Status
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox import enqueue
 from shared.pauses import woken_or_after

@@ -13,7 +13,8 @@ one its exposition would give.
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from services.metrics.domain.kpis import PromiseKpis, Status
+from services.metrics.domain.kpis import PromiseKpis
+from shared.contracts.kpis import Status
 from shared.prometheus_text import label, number
 
 # (name, help) in the order they are served.

@@ -17,7 +17,7 @@ from services.metrics.domain.engine import evaluate_log
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.event_cache import EventCache
 from services.metrics.handlers import decode
-from services.metrics.kpi_json import promise_json
+from services.metrics.kpi_views import promise_view
 from shared.contracts.errors import InvalidEvent
 from shared.db import Connection
 from shared.db.migrations import migrate, quote_ident
@@ -94,9 +94,9 @@ async def kpis_of_schema(
     cache = EventCache(p.zone for p in promises)
     await cache.catch_up(connection)
     return {
-        p.id: promise_json(
+        p.id: promise_view(
             evaluate_log(p, cache.log(p.zone), at, calendars=calendars, promises=promises)
-        )
+        ).model_dump(mode="json")
         for p in promises
     }
 

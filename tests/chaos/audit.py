@@ -24,7 +24,7 @@ import httpx
 
 from services.metrics.domain.engine import evaluate
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.kpi_json import promise_json
+from services.metrics.kpi_views import promise_view
 from shared.contracts import topics
 from shared.promises import default_promises
 from tests.chaos.books import Books, Identity
@@ -163,10 +163,10 @@ async def assert_served_as_the_engine(
                     params["period_of"] = period_of.isoformat()
                 response = await client.get(f"/v1/promises/{promise.id}/kpis", params=params)
                 assert response.status_code == 200, response.text
-                recomputed = promise_json(
+                recomputed = promise_view(
                     evaluate(promise, events, at, period_of=period_of, promises=default_promises())
-                )
-                differing = differences(response.json(), json.loads(json.dumps(recomputed)))
+                ).model_dump(mode="json")
+                differing = differences(response.json(), recomputed)
                 assert not differing, (
                     f"{url}: {promise.id} (period of {period_of or 'now'}) differs from the"
                     f" engine's in {differing}"

@@ -13,8 +13,8 @@ import pytest
 from services.metrics.domain.belonging import by_day
 from services.metrics.domain.engine import evaluate
 from services.metrics.domain.facts import Fact, FactLog, KnownEvent
-from services.metrics.domain.kpis import Status
 from shared.contracts.events import ActivityCompleted
+from shared.contracts.kpis import Status
 from shared.promises import Promise
 from tests.unit.lund_events import activity, commitment_of, local, lund
 

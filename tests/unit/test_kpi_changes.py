@@ -14,7 +14,8 @@ from services.metrics.domain.changes import (
 )
 from services.metrics.domain.engine import evaluate
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.domain.kpis import Span, Status
+from services.metrics.domain.kpis import Span
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import activity, incident, local, lund
 
 MARCH = Span(date(2017, 3, 1), date(2017, 4, 1))

@@ -13,10 +13,11 @@ from itertools import pairwise
 from services.activities.domain import Catalogue, accept
 from services.metrics.domain.engine import evaluate, evaluate_item, evaluate_log
 from services.metrics.domain.facts import FactLog, KnownEvent
-from services.metrics.domain.kpis import PromiseKpis, Status
+from services.metrics.domain.kpis import PromiseKpis
 from shared.contracts.cloudevents import parse_structured
 from shared.contracts.errors import InvalidEvent
 from shared.contracts.events import parse_data
+from shared.contracts.kpis import Status
 from simulator.stream import events_between
 from tests.unit.lund_events import local, lund
 

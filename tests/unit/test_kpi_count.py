@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.metrics.domain.kpis import Span, Status
+from services.metrics.domain.kpis import Span
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import activity, commitment_at, local
 
 WALKS_WITH_YOUTHS = "trygghetsvandringar-ungdomar"

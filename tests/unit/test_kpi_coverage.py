@@ -9,7 +9,8 @@ from datetime import date
 
 from services.metrics.domain.coverage import closing_gaps
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.domain.kpis import Gap, Span, Status
+from services.metrics.domain.kpis import Gap, Span
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import activity, commitment_at, local
 
 VISITS = "motesplatser-besok"

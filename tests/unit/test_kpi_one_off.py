@@ -8,7 +8,8 @@ parents is due "in spring", read as 1 March to 31 May, in Stadshallen.
 from datetime import date, timedelta
 
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.domain.kpis import OccurrenceState, Span, Status
+from services.metrics.domain.kpis import OccurrenceState, Span
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import (
     activity,
     changed_commitment,

@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from services.metrics.domain.kpis import Span, Status
+from services.metrics.domain.kpis import Span
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import (
     activity,
     changed_indicator,

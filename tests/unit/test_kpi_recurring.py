@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.domain.kpis import Status
+from shared.contracts.kpis import Status
 from tests.unit.lund_events import activity, commitment_at, local
 
 SNO = "sno-mote"

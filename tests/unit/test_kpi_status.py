@@ -5,7 +5,6 @@ from fractions import Fraction
 
 import pytest
 
-from services.metrics.domain.kpis import Status
 from services.metrics.domain.status import (
     count_status,
     coverage_status,
@@ -15,6 +14,7 @@ from services.metrics.domain.status import (
     outcome_status,
     recurring_status,
 )
+from shared.contracts.kpis import Status
 
 RUNNING = {"started": True, "ended": False}
 

@@ -8,8 +8,8 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from services.metrics.domain.announced import Announced, AnnouncedCommitment, AnnouncedOutcome
 from services.metrics.domain.engine import evaluate
-from services.metrics.domain.kpis import Status
 from services.metrics.ownership import NOTHING, Owned, everything, partition_of
+from shared.contracts.kpis import Status
 from shared.messaging.assignment import Assignment
 from shared.promises import default_promises
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from services.metrics.domain.kpis import Gap, Span, Status
+from services.metrics.domain.kpis import Gap, Span
+from shared.contracts.kpis import Status
 
 VERSION = 1
 

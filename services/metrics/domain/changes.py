@@ -32,7 +32,8 @@ from services.metrics.domain.announced import (
     gap_key,
 )
 from services.metrics.domain.coverage import closing_gaps
-from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Span, Status
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Span
+from shared.contracts.kpis import Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,20 +7,9 @@ rename one.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Literal
 
-
-class Status(StrEnum):
-    """How a commitment or outcome stands at the evaluation time; rules in `status.py`."""
-
-    ACHIEVED = "achieved"
-    ON_TRACK = "on-track"
-    AT_RISK = "at-risk"
-    BEHIND = "behind"
-    MISSED = "missed"
-    NOT_STARTED = "not-started"
-    AWAITING_DATA = "awaiting-data"
+from shared.contracts.kpis import Status
 
 
 @dataclass(frozen=True, slots=True)

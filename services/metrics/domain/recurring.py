@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.metrics.domain.context import Context
-from services.metrics.domain.kpis import CommitmentKpi, Span, Status
+from services.metrics.domain.kpis import CommitmentKpi, Span
 from services.metrics.domain.periods import to_range, to_span
 from services.metrics.domain.status import recurring_status
+from shared.contracts.kpis import Status
 from shared.promises import (
     BeforeSchoolHolidays,
     Commitment,

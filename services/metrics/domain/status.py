@@ -51,7 +51,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from math import floor
 
-from services.metrics.domain.kpis import Status
+from shared.contracts.kpis import Status
 
 DATED_GRACE = timedelta(hours=24)
 DATED_NOTICE = timedelta(days=14)

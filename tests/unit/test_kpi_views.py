@@ -1,0 +1,67 @@
+"""The KPI API's contract (`shared.contracts.kpis`): what the metrics service serves parses
+back as the same models, every status the engine can report is one the KPI events name, and
+the OpenAPI document describes the answers."""
+
+from datetime import UTC, datetime
+from typing import get_args
+
+from fastapi import FastAPI
+
+from services.metrics.api import router
+from services.metrics.domain.engine import evaluate
+from services.metrics.domain.facts import KnownEvent
+from services.metrics.kpi_views import promise_view
+from shared.contracts.cloudevents import parse_structured
+from shared.contracts.events import parse_data
+from shared.contracts.kpi_events import StatusName
+from shared.contracts.kpis import PromiseKpisView, Status
+from shared.promises import default_promises
+from tests.factories import activity_completed, incident_recorded
+
+AT = datetime(2017, 6, 1, 10, tzinfo=UTC)
+
+
+def known(document: dict[str, object]) -> KnownEvent:
+    event = parse_structured(document)
+    return KnownEvent(event, parse_data(event))
+
+
+def served() -> PromiseKpisView:
+    lund = default_promises()[0]
+    events = [
+        known(activity_completed("volontarinsatser", time=datetime(2017, 5, 2, 18, tzinfo=UTC))),
+        known(incident_recorded()),
+    ]
+    return promise_view(evaluate(lund, events, AT, promises=default_promises()))
+
+
+def test_what_is_served_parses_back_as_the_same_kpis() -> None:
+    view = served()
+    wire = view.model_dump_json()
+
+    assert PromiseKpisView.model_validate_json(wire) == view
+    volunteers = view.commitment("volontarinsatser")
+    assert volunteers is not None and volunteers.done == 1
+    assert any(outcome.baseline_total for outcome in view.outcomes)
+
+
+def test_times_are_written_as_they_always_were() -> None:
+    assert served().model_dump(mode="json")["at"] == AT.isoformat()
+
+
+def test_the_api_and_the_kpi_events_name_the_same_statuses() -> None:
+    assert {status.value for status in Status} == set(get_args(StatusName))
+
+
+def test_the_openapi_document_describes_the_kpis() -> None:
+    app = FastAPI()
+    app.include_router(router)
+    document = app.openapi()
+    answer = document["paths"]["/v1/promises/{promise_id}/kpis"]["get"]["responses"]["200"]
+    schemas = document["components"]["schemas"]
+
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PromiseKpisView"
+    }
+    assert {"CommitmentKpiView", "OutcomeKpiView", "Status"} <= schemas.keys()
+    assert set(schemas["Status"]["enum"]) == set(get_args(StatusName))
