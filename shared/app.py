@@ -86,7 +86,7 @@ class Wiring:
             group_instance_id=f"{self.service}-{self.instance_id}" if self.instance_id else None,
         )
         consumer.subscribe(self.broker)
-        self.background.append(consumer.watch_lag)
+        self.background.append(consumer.progress.watch_lag)
         return consumer
 
 

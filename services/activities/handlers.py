@@ -5,13 +5,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import asyncpg
-from aiokafka import ConsumerRecord
 
 from services.activities import SCHEMA, repository
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.domain.acceptance import accept_all
-from shared.contracts.cloudevents import CloudEvent, from_kafka
-from shared.contracts.errors import InvalidEvent
+from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
 from shared.messaging.consumer import Applied
@@ -67,18 +65,8 @@ class IngestFromKafka:
         self._clock = clock
         self._catalogue = catalogue
 
-    def decode(self, record: "ConsumerRecord[bytes, bytes]") -> AcceptedEvent:
-        try:
-            return accept(from_kafka(record.value, record.headers), self._clock(), self._catalogue)
-        except InvalidEvent:
-            raise
-        except Exception as error:
-            # A bug in the rules must not stop the partition: this record is parked, with the
-            # reason, and the next one is read. Redelivering it would fail the same way forever.
-            log.exception("could not read %s[%d]@%d", record.topic, record.partition, record.offset)
-            raise InvalidEvent.single(
-                "", f"could not be checked ({type(error).__name__}): a fault in Löfte, see its log"
-            ) from error
+    def decode(self, event: CloudEvent) -> AcceptedEvent:
+        return accept(event, self._clock(), self._catalogue)
 
     async def __call__(self, connection: Connection, accepted: Sequence[AcceptedEvent]) -> Applied:
         new = await register(connection, list(accepted), KAFKA_REPORTER, self._topic)

@@ -2,20 +2,17 @@
 
 from collections.abc import Callable, Sequence
 
-from aiokafka import ConsumerRecord
-
 from services.metrics import repository
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.event_cache import EventCache
 from services.metrics.shared_events import tell_applied
-from shared.contracts.cloudevents import from_kafka
+from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import parse_data
 from shared.db import Connection
 from shared.messaging.consumer import Applied
 
 
-def decode(record: "ConsumerRecord[bytes, bytes]") -> KnownEvent:
-    envelope = from_kafka(record.value, record.headers)
+def decode(envelope: CloudEvent) -> KnownEvent:
     return KnownEvent(envelope, parse_data(envelope))
 
 

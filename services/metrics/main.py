@@ -56,7 +56,7 @@ def create_app(
             output_topic=topics.METRICS.qualified(settings.topic_namespace),
             gap_notice_days=settings.gap_notice_days,
             interval_seconds=settings.evaluation_interval_seconds,
-            claims=Claims(consumer, instance),
+            claims=Claims(consumer.progress, consumer.assignment, instance),
         )
         parts.app.state.evaluator = evaluator
         parts.app.state.clock = clock

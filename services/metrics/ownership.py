@@ -74,10 +74,10 @@ def everything(partitions: int = 1) -> Owned:
 
 
 class Consumed(Protocol):
-    """The consumer of the activities topic, as far as ownership needs it."""
+    """How far the consumer of the activities topic has read (`shared.messaging.progress`),
+    as far as ownership needs it."""
 
     topic: str
-    assignment: Assignment
 
     async def caught_up_partitions(self) -> frozenset[int]: ...
 
@@ -87,12 +87,12 @@ class Consumed(Protocol):
 class Claims:
     """This instance's claims on the partitions the consumer group assigned it."""
 
-    def __init__(self, consumed: Consumed, owner: str) -> None:
+    def __init__(self, consumed: Consumed, assignment: Assignment, owner: str) -> None:
         self._consumed = consumed
         self._owner = owner
         self._epochs: dict[int, int] = {}
         self._generation = 0
-        self.assignment = consumed.assignment
+        self.assignment = assignment
 
     async def caught_up(self) -> frozenset[int]:
         return await self._consumed.caught_up_partitions()

@@ -18,6 +18,7 @@ from services.metrics.domain.facts import KnownEvent
 from services.metrics.event_cache import EventCache
 from services.metrics.handlers import decode
 from services.metrics.kpi_views import promise_view
+from shared.contracts.cloudevents import from_kafka
 from shared.contracts.errors import InvalidEvent
 from shared.db import Connection
 from shared.db.migrations import migrate, quote_ident
@@ -71,7 +72,7 @@ async def rebuild(
                         continue
                     seen += 1
                     try:
-                        decoded.append(decode(record))
+                        decoded.append(decode(from_kafka(record.value, record.headers)))
                     except InvalidEvent:
                         skipped += 1
             if decoded:

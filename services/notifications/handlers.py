@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiokafka import ConsumerRecord
-
 from services.notifications import repository, state_store
 from services.notifications.domain import (
     KpiEvent,
@@ -23,7 +21,7 @@ from services.notifications.domain import (
     notifications_for,
     receive,
 )
-from shared.contracts.cloudevents import from_kafka
+from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import parse_data
 from shared.contracts.kpi_events import KPI_EVENT_TYPES, CoverageGap
 from shared.db import Connection
@@ -36,8 +34,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 Admitted = Callable[[Sequence[Notification]], None]
 
 
-def decode(record: "ConsumerRecord[bytes, bytes]") -> KpiEvent:
-    envelope = from_kafka(record.value, record.headers)
+def decode(envelope: CloudEvent) -> KpiEvent:
     return KpiEvent(envelope, parse_data(envelope, KPI_EVENT_TYPES))
 
 

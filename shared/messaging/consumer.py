@@ -11,29 +11,34 @@ While the database is unreachable the batch is retried with backoff rather than 
 error that is not about reachability means some event in the batch cannot be applied; the
 batch is then applied one event at a time, and the event that still fails is parked with
 the reason, so one bad event never blocks or drops the good ones around it.
+
+Services see events, not records: each record is read as a CloudEvent here, and a service's
+`decode` takes it from there. A record that cannot be read, or that a service's rules fail
+on with an unexpected error (a fault in Löfte), is parked with the reason: redelivering it
+would fail the same way forever, and the partition must go on.
 """
 
 import asyncio
-import contextlib
-import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import asyncpg
-from aiokafka import ConsumerRecord
-from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from shared.contracts.cloudevents import CloudEvent, from_kafka
 from shared.contracts.errors import InvalidEvent
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.assignment import Assignment
 from shared.messaging.dead_letter import DeadLetters
+from shared.messaging.progress import Positions, Progress
+from shared.messaging.readable_headers import Record, readable_headers, undecoded
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Decoded(Generic[T]):
-    record: "ConsumerRecord[bytes, bytes]"
+    record: Record
     item: T
 
 
@@ -52,7 +57,7 @@ class Applied:
     duplicates: int
 
 
-Decode = Callable[["ConsumerRecord[bytes, bytes]"], T]
+Decode = Callable[[CloudEvent], T]
 Apply = Callable[[Connection, Sequence[T]], Awaitable[Applied]]
 
 
@@ -85,44 +90,6 @@ class ConsumerMetrics:
         )
 
 
-async def _undecoded(_message: Any) -> None:
-    # Records are decoded by the consumer itself, so that a malformed one reaches the
-    # dead-letter topic instead of failing inside the framework before any handler runs.
-    return None
-
-
-async def _readable_headers(
-    records: tuple["ConsumerRecord[bytes, bytes]", ...],
-    parse: Callable[[tuple["ConsumerRecord[bytes, bytes]", ...]], Awaitable[Any]],
-) -> Any:
-    # The framework reads every header as UTF-8 and, when one is not, drops the whole batch
-    # without a word, valid records included. It is given text it can read; the consumer's
-    # `decode` still gets the records as they came, and parks the one it cannot read.
-    readable = tuple(record if _utf8_headers(record) else _readable(record) for record in records)
-    message = await parse(readable)
-    message.raw_message = records
-    return message
-
-
-def _utf8_headers(record: "ConsumerRecord[bytes, bytes]") -> bool:
-    try:
-        for _, raw in record.headers:
-            raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _readable(record: "ConsumerRecord[bytes, bytes]") -> "ConsumerRecord[bytes, bytes]":
-    return dataclasses.replace(
-        record,
-        headers=[
-            (name, raw.decode("utf-8", errors="backslashreplace").encode())
-            for name, raw in record.headers
-        ],
-    )
-
-
 class BatchConsumer(Generic[T]):
     def __init__(
         self,
@@ -147,11 +114,11 @@ class BatchConsumer(Generic[T]):
         self._metrics = metrics
         self._max_records = max_records
         self._on_committed = on_committed
-        self._subscriber: object | None = None
-        self._ends_when_asked: dict[Any, int] = {}
+        self._subscriber: BatchSubscriber | None = None
         self._group_instance_id = group_instance_id
+        self.progress = Progress(topic, metrics.lag, self._positions)
         self.assignment = Assignment(topic)
-        self.assignment.when_revoked(self._forget_lag)
+        self.assignment.when_revoked(self.progress.forget_lag)
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
@@ -172,8 +139,8 @@ class BatchConsumer(Generic[T]):
             # Static membership: an instance restarted under the same id gets its partitions
             # back at once, instead of after the session timeout and two rebalances.
             group_instance_id=self._group_instance_id,
-            parser=_readable_headers,
-            decoder=_undecoded,
+            parser=readable_headers,
+            decoder=undecoded,
         )
 
         @subscriber
@@ -192,54 +159,27 @@ class BatchConsumer(Generic[T]):
 
         self._subscriber = subscriber
 
-    async def caught_up(self) -> bool:
-        """Whether every assigned partition is caught up (see `caught_up_partitions`)."""
-        consumer = getattr(self._subscriber, "consumer", None)
-        assigned = {tp.partition for tp in consumer.assignment()} if consumer else set()
-        return bool(assigned) and await self.caught_up_partitions() == assigned
+    def _positions(self) -> Positions | None:
+        return self._subscriber.consumer if self._subscriber is not None else None
 
-    async def caught_up_partitions(self) -> frozenset[int]:
-        """The assigned partitions this consumer has processed everything of that they held
-        when last asked (the first time: when asked now).
-
-        Until then, state built from a partition is incomplete: a consumer catching up after
-        downtime must not make anyone announce that something never happened. Comparing with
-        the ends seen at the previous question rather than with today's keeps a consumer of a
-        steady stream, always a few records short of the end, counted as live. While Kafka
-        cannot say (it is away), none is.
-        """
-        consumer = getattr(self._subscriber, "consumer", None)
-        if consumer is None:
-            return frozenset()
-        assigned = list(consumer.assignment())
-        if not assigned:
-            return frozenset()
-        caught_up = set()
-        try:
-            ends = await consumer.end_offsets(assigned)
-            earlier, self._ends_when_asked = self._ends_when_asked, ends
-            for partition in assigned:
-                if await consumer.position(partition) >= earlier.get(partition, ends[partition]):
-                    caught_up.add(partition.partition)
-        except KafkaError as error:
-            log.warning("how far %s has been read is not known now: %s", self.topic, error)
-            return frozenset()
-        return frozenset(caught_up)
-
-    def partition_count(self) -> int | None:
-        """How many partitions the topic has, as the consumer's metadata last said."""
-        consumer = getattr(self._subscriber, "consumer", None)
-        found = consumer.partitions_for_topic(self.topic) if consumer is not None else None
-        return len(found) if found else None
-
-    async def process(self, records: Sequence["ConsumerRecord[bytes, bytes]"]) -> None:
+    async def process(self, records: Sequence[Record]) -> None:
         started = time.perf_counter()
         decoded: list[Decoded[T]] = []
         for record in records:
             try:
-                decoded.append(Decoded(record, self._decode(record)))
+                decoded.append(
+                    Decoded(record, self._decode(from_kafka(record.value, record.headers)))
+                )
             except InvalidEvent as error:
                 await self._park(record, str(error))
+            except Exception as error:
+                log.exception(
+                    "could not read %s[%d]@%d", record.topic, record.partition, record.offset
+                )
+                await self._park(
+                    record,
+                    f"could not be checked ({type(error).__name__}): a fault in Löfte, see its log",
+                )
         if decoded:
             await self._apply_all(decoded)
         self._metrics.batch_seconds.labels(self.topic).observe(time.perf_counter() - started)
@@ -273,39 +213,7 @@ class BatchConsumer(Generic[T]):
                 self._on_committed()
             return
 
-    async def report_lag(self) -> None:
-        """Export the lag of every assigned partition: end offset minus position.
-
-        Run on a timer, not after batches: a stuck consumer processes no batch, and its lag
-        must still be seen to grow.
-        """
-        consumer = getattr(self._subscriber, "consumer", None)
-        if consumer is None:
-            return
-        assigned = list(consumer.assignment())
-        if not assigned:
-            return
-        ends = await consumer.end_offsets(assigned)
-        for partition in assigned:
-            lag = max(ends[partition] - await consumer.position(partition), 0)
-            self._metrics.lag.labels(self.topic, str(partition.partition)).set(lag)
-
-    def _forget_lag(self, revoked: frozenset[int]) -> None:
-        # Another instance reports these partitions now: two series for one would add up.
-        for partition in revoked:
-            with contextlib.suppress(KeyError):
-                self._metrics.lag.remove(self.topic, str(partition))
-
-    async def watch_lag(self, every_seconds: float = 5.0) -> None:
-        """Report lag until cancelled; a failed look-up (Kafka away) just waits for the next."""
-        while True:
-            try:
-                await self.report_lag()
-            except Exception as error:
-                log.debug("lag of %s not known now: %s", self.topic, error)
-            await asyncio.sleep(every_seconds)
-
-    async def _park(self, record: "ConsumerRecord[bytes, bytes]", reason: str) -> None:
+    async def _park(self, record: Record, reason: str) -> None:
         log.warning(
             "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason
         )

@@ -60,7 +60,7 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
         output_topic="lofte.metrics.v1",
         gap_notice_days=7,
         interval_seconds=0.05,
-        claims=Claims(consumer, "test"),
+        claims=Claims(consumer, consumer.assignment, "test"),
     )
     running = asyncio.create_task(evaluator.run())
     try:

@@ -41,7 +41,8 @@ def test_what_is_served_parses_back_as_the_same_kpis() -> None:
 
     assert PromiseKpisView.model_validate_json(wire) == view
     volunteers = view.commitment("volontarinsatser")
-    assert volunteers is not None and volunteers.done == 1
+    assert volunteers is not None
+    assert volunteers.done == 1
     assert any(outcome.baseline_total for outcome in view.outcomes)
 
 

@@ -1,12 +1,13 @@
-"""When a consumer counts as caught up: the evaluator announces nothing until it is."""
+"""How far a consumer has read (`shared.messaging.progress`): when it counts as caught up (the
+evaluator announces nothing until it is), and its lag series."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
-from shared.messaging.consumer import BatchConsumer, ConsumerMetrics
+from shared.messaging.consumer import ConsumerMetrics
+from shared.messaging.progress import Progress
 
 
 @dataclass
@@ -25,19 +26,13 @@ class Partitions:
     async def position(self, _partition: TopicPartition) -> int:
         return self.read_up_to
 
+    def partitions_for_topic(self, _topic: str) -> set[int] | None:
+        return {0}
 
-def consumer_over(partitions: Partitions) -> BatchConsumer[Any]:
-    consumer: BatchConsumer[Any] = BatchConsumer(
-        topic="t",
-        group_id="g",
-        pool=None,  # type: ignore[arg-type]
-        decode=lambda record: record,
-        apply=None,  # type: ignore[arg-type]
-        dead_letters=None,  # type: ignore[arg-type]
-        metrics=ConsumerMetrics(CollectorRegistry()),
-    )
-    consumer._subscriber = type("Subscriber", (), {"consumer": partitions})()
-    return consumer
+
+def consumer_over(partitions: Partitions, registry: CollectorRegistry | None = None) -> Progress:
+    metrics = ConsumerMetrics(registry or CollectorRegistry())
+    return Progress("t", metrics.lag, lambda: partitions)
 
 
 async def test_a_consumer_with_a_backlog_is_behind_until_it_has_read_what_was_there() -> None:
@@ -62,3 +57,20 @@ async def test_a_consumer_of_a_steady_stream_is_live_though_never_at_the_end() -
 
 async def test_a_quiet_consumer_at_the_end_is_caught_up_at_once() -> None:
     assert await consumer_over(Partitions(end=5, read_up_to=5)).caught_up()
+
+
+async def test_a_stopped_consumer_is_not_caught_up() -> None:
+    progress = Progress("t", ConsumerMetrics(CollectorRegistry()).lag, lambda: None)
+    assert not await progress.caught_up()
+    assert progress.partition_count() is None
+
+
+async def test_lag_is_exported_per_partition_and_forgotten_when_the_partition_goes() -> None:
+    registry = CollectorRegistry()
+    progress = consumer_over(Partitions(end=120, read_up_to=100), registry)
+    labels = {"topic": "t", "partition": "0"}
+
+    await progress.report_lag()
+    assert registry.get_sample_value("lofte_consumer_lag", labels) == 20
+    progress.forget_lag(frozenset({0}))
+    assert registry.get_sample_value("lofte_consumer_lag", labels) is None

@@ -1,0 +1,104 @@
+"""How far a consumer has read the partitions assigned to it: whether it is caught up, and
+its lag on `/metrics`.
+
+What it asks Kafka goes through `Positions`, the three questions aiokafka's consumer
+answers (what is assigned, where each partition ends, how far it was read), so that the
+rules here are tested without a broker and the consumer is reached in one place only.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
+from prometheus_client import Gauge
+
+log = logging.getLogger(__name__)
+
+
+class Positions(Protocol):
+    def assignment(self) -> set[TopicPartition]: ...
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]: ...
+
+    async def position(self, partition: TopicPartition) -> int: ...
+
+    def partitions_for_topic(self, topic: str) -> set[int] | None: ...
+
+
+class Progress:
+    def __init__(self, topic: str, lag: Gauge, positions: Callable[[], Positions | None]) -> None:
+        self.topic = topic
+        self._lag = lag
+        # None until the consumer runs (and again once it stopped).
+        self._positions = positions
+        self._ends_when_asked: dict[TopicPartition, int] = {}
+
+    async def caught_up(self) -> bool:
+        """Whether every assigned partition is caught up (see `caught_up_partitions`)."""
+        positions = self._positions()
+        assigned = {tp.partition for tp in positions.assignment()} if positions else set()
+        return bool(assigned) and await self.caught_up_partitions() == assigned
+
+    async def caught_up_partitions(self) -> frozenset[int]:
+        """The assigned partitions this consumer has processed everything of that they held
+        when last asked (the first time: when asked now).
+
+        Until then, state built from a partition is incomplete: a consumer catching up after
+        downtime must not make anyone announce that something never happened. Comparing with
+        the ends seen at the previous question rather than with today's keeps a consumer of a
+        steady stream, always a few records short of the end, counted as live. While Kafka
+        cannot say (it is away), none is.
+        """
+        positions = self._positions()
+        assigned = list(positions.assignment()) if positions else []
+        if positions is None or not assigned:
+            return frozenset()
+        caught_up = set()
+        try:
+            ends = await positions.end_offsets(assigned)
+            earlier, self._ends_when_asked = self._ends_when_asked, ends
+            for partition in assigned:
+                if await positions.position(partition) >= earlier.get(partition, ends[partition]):
+                    caught_up.add(partition.partition)
+        except KafkaError as error:
+            log.warning("how far %s has been read is not known now: %s", self.topic, error)
+            return frozenset()
+        return frozenset(caught_up)
+
+    def partition_count(self) -> int | None:
+        """How many partitions the topic has, as the consumer's metadata last said."""
+        positions = self._positions()
+        found = positions.partitions_for_topic(self.topic) if positions else None
+        return len(found) if found else None
+
+    async def report_lag(self) -> None:
+        """Export the lag of every assigned partition: end offset minus position."""
+        positions = self._positions()
+        assigned = list(positions.assignment()) if positions else []
+        if positions is None or not assigned:
+            return
+        ends = await positions.end_offsets(assigned)
+        for partition in assigned:
+            lag = max(ends[partition] - await positions.position(partition), 0)
+            self._lag.labels(self.topic, str(partition.partition)).set(lag)
+
+    async def watch_lag(self, every_seconds: float = 5.0) -> None:
+        """Report lag until cancelled, on a timer rather than after batches: a stuck consumer
+        processes no batch, and its lag must still be seen to grow. A failed look-up (Kafka
+        away) just waits for the next."""
+        while True:
+            try:
+                await self.report_lag()
+            except Exception as error:
+                log.debug("lag of %s not known now: %s", self.topic, error)
+            await asyncio.sleep(every_seconds)
+
+    def forget_lag(self, revoked: frozenset[int]) -> None:
+        # Another instance reports these partitions now: two series for one would add up.
+        for partition in revoked:
+            with contextlib.suppress(KeyError):
+                self._lag.remove(self.topic, str(partition))
