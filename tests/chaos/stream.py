@@ -33,6 +33,18 @@ class Events:
         refused = {identity(event) for event in self.refused}
         return [event for event in self.sent if identity(event) not in refused]
 
+    def dealt(self, hands: int) -> list["Events"]:
+        """The events dealt in turn to `hands` partners, each keeping which of its own the
+        rules refuse: one partner for each instance of the ingest."""
+        refusing = {identity(event) for event in self.refused}
+        parts = [Events() for _ in range(hands)]
+        for index, event in enumerate(self.sent):
+            part = parts[index % hands]
+            part.sent.append(event)
+            if identity(event) in refusing:
+                part.refused.append(event)
+        return parts
+
 
 def identity(event: Event) -> tuple[str, str]:
     return (event["source"], event["id"])

@@ -1,11 +1,13 @@
-"""Each service killed with SIGKILL, again and again, at moments drawn from the seed, while
-partners send years of Lund's events through the ingest API and the ingest topic; each is
-started again at once. Afterwards nothing was lost and nothing counted or told twice (see
-`audit` for exactly what is checked)."""
+"""Two instances of each service, each killed with SIGKILL again and again, at moments drawn
+from the seed, while partners send years of Lund's events through both ingest APIs and the
+ingest topic; each is started again at once, so partitions move to the survivor and back.
+Afterwards nothing was lost and nothing counted or told twice (see `audit` for exactly what
+is checked)."""
 
 import asyncio
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from tests.notification_receivers import Receiver, webhook_receiver
 from tests.processes import SERVICES
 
 KILLS_PER_SERVICE = 8
+SCALE = {name: 2 for name in SERVICES}
 STREAM_SECONDS = 100.0
 # The simulator's own seeds: which partner systems' events; the chaos seed says in what
 # order they come and when which service is killed.
@@ -30,10 +33,15 @@ HTTP_PARTNERS = range(2017, 2019)
 KAFKA_PARTNERS = range(2019, 2020)
 
 
-def kill_schedule(rng: random.Random) -> list[tuple[float, str]]:
-    """(seconds after the stream starts, service): each service as often, in random order,
-    at random intervals, over about the stream's length."""
-    victims = [name for name in SERVICES for _ in range(KILLS_PER_SERVICE)]
+def kill_schedule(rng: random.Random, instances: list[str]) -> list[tuple[float, str]]:
+    """(seconds after the stream starts, instance): each service as often, its instances in
+    turn, in random order, at random intervals, over about the stream's length."""
+    victims = [
+        of_service[n % len(of_service)]
+        for name in SERVICES
+        if (of_service := [i for i in instances if i.partition("-")[0] == name])
+        for n in range(KILLS_PER_SERVICE)
+    ]
     rng.shuffle(victims)
     mean_gap = STREAM_SECONDS / len(victims)
     moments, at = [], 0.0
@@ -63,7 +71,6 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
     rng = random.Random(chaos_seed)
     over_http = partner_events(HTTP_PARTNERS, rng)
     over_kafka = partner_events(KAFKA_PARTNERS, rng)
-    schedule = kill_schedule(rng)
     expected = Expected(
         registered={identity(e) for e in over_http.valid + over_kafka.valid},
         refused={identity(e) for e in over_http.refused + over_kafka.refused},
@@ -71,13 +78,21 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
     )
     began = time.monotonic()
     async with webhook_receiver(Receiver(delay=1.0)) as receiver:
-        system = System(kafka_bootstrap, database_url, namespace, service_logs, receiver)
+        system = System(
+            kafka_bootstrap, database_url, namespace, service_logs, receiver, scale=SCALE
+        )
+        schedule = kill_schedule(rng, system.instances())
         with running(system):
             await system.ready()
             keys = {org: await create_key(database_url, org) for org in ORGANISATIONS}
-            partner = HttpPartner(system.url("activities"), keys)
+            ingests = system.instances("activities")
+            partners = [HttpPartner(system.url(instance), keys) for instance in ingests]
+            shares = over_http.dealt(len(ingests))
             await asyncio.gather(
-                partner.send(over_http.sent, over_http.refused, STREAM_SECONDS),
+                *(
+                    partner.send(share.sent, share.refused, STREAM_SECONDS)
+                    for partner, share in zip(partners, shares, strict=True)
+                ),
                 produce(
                     kafka_bootstrap,
                     topics.INGEST.qualified(namespace),
@@ -91,17 +106,19 @@ async def test_services_killed_at_random_lose_nothing_and_repeat_nothing(
                 settled = await settle(system, books, expected, within=150)
                 figures = await audit(system, books, expected)
 
-    assert partner.accepted == {identity(e) for e in over_http.valid}
-    assert partner.refused == {identity(e) for e in over_http.refused}
+    assert set().union(*(p.accepted for p in partners)) == {identity(e) for e in over_http.valid}
+    assert set().union(*(p.refused for p in partners)) == {identity(e) for e in over_http.refused}
+    answers = sum((p.answers for p in partners), Counter[str]())
     # Besides those, only what a killed server leaves a client with: no answer at all.
-    assert {answer for answer in partner.answers if answer.isdigit()} <= {"202", "422"}
+    assert {answer for answer in answers if answer.isdigit()} <= {"202", "422"}
     report.add(
         "killed services",
         {
             "kills": len(schedule),
             "schedule": schedule,
             "events_sent": len(over_http.sent) + len(over_kafka.sent),
-            "http_answers": dict(partner.answers),
+            "scale": SCALE,
+            "http_answers": dict(answers),
             "stream_seconds": round(streamed, 1),
             "settle_seconds": round(settled, 1),
             **figures,

@@ -20,7 +20,7 @@ from tests.chaos.audit import Expected, audit, settle
 from tests.chaos.books import opened
 from tests.chaos.partners import HttpPartner
 from tests.chaos.report import Report
-from tests.chaos.stream import Events, identity, partner_events
+from tests.chaos.stream import partner_events
 from tests.chaos.system import System, running
 from tests.keys import create_key
 from tests.notification_receivers import Receiver, webhook_receiver
@@ -28,18 +28,6 @@ from tests.notification_receivers import Receiver, webhook_receiver
 STREAM_SECONDS = 60.0
 SCALE = {"activities": 2, "metrics": 3, "notifications": 2}
 PARTNERS = range(2021, 2022)
-
-
-def dealt(events: Events, hands: int) -> list[Events]:
-    """The events dealt in turn to `hands` partners, each keeping which of its own are refused."""
-    refusing = {identity(event) for event in events.refused}
-    parts = [Events() for _ in range(hands)]
-    for index, event in enumerate(events.sent):
-        part = parts[index % hands]
-        part.sent.append(event)
-        if identity(event) in refusing:
-            part.refused.append(event)
-    return parts
 
 
 @pytest.mark.timeout(330)
@@ -66,7 +54,7 @@ async def test_instances_of_every_service_give_one_answer_and_tell_each_change_o
             streaming = asyncio.gather(
                 *(
                     partner.send(share.sent, share.refused, STREAM_SECONDS)
-                    for partner, share in zip(partners, dealt(events, len(ingests)), strict=True)
+                    for partner, share in zip(partners, events.dealt(len(ingests)), strict=True)
                 )
             )
             await asyncio.sleep(STREAM_SECONDS / 3)

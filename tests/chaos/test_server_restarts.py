@@ -1,12 +1,14 @@
 """Kafka stopped and started mid-stream, then PostgreSQL, with the project's own scripts,
-while a partner goes on sending: the services find their way back by themselves. How long
-each took is measured and reported, not asserted (the bounds only keep a hang from lasting);
-what is asserted is what users see meanwhile and that nothing was lost (see `audit`)."""
+while partners go on sending to two instances of each service: the services find their way
+back by themselves. How long each took is measured and reported, not asserted (the bounds
+only keep a hang from lasting); what is asserted is what users see meanwhile and that
+nothing was lost (see `audit`)."""
 
 import asyncio
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +36,7 @@ KAFKA_DOWN_SECONDS = 45.0
 POSTGRES_DOWN_SECONDS = 10.0
 RECOVERY_BOUND = 120.0
 PARTNERS = range(2020, 2021)
+SCALE = {name: 2 for name in SERVICES}
 
 
 async def seconds_until(
@@ -45,10 +48,10 @@ async def seconds_until(
 
 
 async def readiness(system: System) -> dict[str, int]:
-    """Each service's answer to /ready (0: no answer at all)."""
+    """Each instance's answer to /ready (0: no answer at all)."""
     answers = {}
     async with httpx.AsyncClient(timeout=5) as client:
-        for name in SERVICES:
+        for name in system.running:
             try:
                 answers[name] = (await client.get(f"{system.url(name)}/ready")).status_code
             except httpx.HTTPError:
@@ -148,13 +151,19 @@ async def test_the_services_recover_by_themselves_when_kafka_and_postgresql_rest
     expected = Expected.over_http(events)
     began = time.monotonic()
     async with webhook_receiver(Receiver()) as receiver:
-        system = System(kafka_bootstrap, database_url, namespace, service_logs, receiver)
+        system = System(
+            kafka_bootstrap, database_url, namespace, service_logs, receiver, scale=SCALE
+        )
         with running(system):
             await system.ready()
             keys = {org: await create_key(database_url, org) for org in ORGANISATIONS}
-            partner = HttpPartner(system.url("activities"), keys)
-            streaming = asyncio.create_task(
-                partner.send(events.sent, events.refused, STREAM_SECONDS)
+            ingests = system.instances("activities")
+            partners = [HttpPartner(system.url(instance), keys) for instance in ingests]
+            streaming = asyncio.gather(
+                *(
+                    partner.send(share.sent, share.refused, STREAM_SECONDS)
+                    for partner, share in zip(partners, events.dealt(len(ingests)), strict=True)
+                )
             )
             await asyncio.sleep(STREAM_SECONDS / 8)
             kafka = await kafka_outage(system, servers)
@@ -165,17 +174,19 @@ async def test_the_services_recover_by_themselves_when_kafka_and_postgresql_rest
                 settled = await settle(system, books, expected, within=150)
                 figures = await audit(system, books, expected)
 
-    assert partner.accepted == expected.registered
-    assert partner.refused == expected.refused
-    assert {answer for answer in partner.answers if answer.isdigit()} <= {"202", "422", "503"}
-    assert partner.retry_after <= {"5"}
+    assert set().union(*(p.accepted for p in partners)) == expected.registered
+    assert set().union(*(p.refused for p in partners)) == expected.refused
+    answers = sum((p.answers for p in partners), Counter[str]())
+    assert {answer for answer in answers if answer.isdigit()} <= {"202", "422", "503"}
+    assert set().union(*(p.retry_after for p in partners)) <= {"5"}
     report.add(
         "restarted servers",
         {
             "kafka": kafka,
             "postgres": postgres,
             "events_sent": len(events.sent),
-            "http_answers": dict(partner.answers),
+            "scale": SCALE,
+            "http_answers": dict(answers),
             "stream_seconds": round(streamed, 1),
             "settle_seconds": round(settled, 1),
             **figures,
