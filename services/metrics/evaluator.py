@@ -41,9 +41,11 @@ Clock = Callable[[], datetime]
 CLOSING_DAYS = 31
 # The database away, or a statement failing: the round is tried again on the next tick.
 POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
-# Evaluating shares the process with consuming: after each evaluation the evaluator rests
-# this many times as long as it took, so that however long evaluations grow, the consumer
-# that catches up with a backlog keeps most of the time.
+# Evaluating shares the process with consuming: after each round the evaluator rests this
+# many times as long as its evaluations took, so that however long evaluations grow, the
+# consumer that catches up with a backlog keeps most of the time. Only the evaluating counts,
+# not the waiting: a round that waited 40 s for Kafka to say how far it was read must not
+# then rest for minutes with news to announce. And never longer than the timer's interval.
 REST_PER_WORK = 4.0
 # How long an API answer waits to catch up with what other instances applied before it
 # answers from what this instance knows.
@@ -76,6 +78,7 @@ class KpiEvaluator:
         self._interval = interval_seconds
         self._claims = claims
         self._dirty = asyncio.Event()
+        self._evaluating_seconds = 0.0  # in the current round
         self.owned = NOTHING
         self.latest: dict[str, PromiseKpis] = {}
         # What this instance exports: the latest KPIs it owns (see `ownership`).
@@ -121,7 +124,7 @@ class KpiEvaluator:
         (then after a full catch-up, whatever the other instances said)."""
         timer_tick = True
         while True:
-            started = time.monotonic()
+            self._evaluating_seconds = 0.0
             try:
                 await self.evaluate_all(catch_up=timer_tick)
             except POSTPONED as error:
@@ -130,7 +133,7 @@ class KpiEvaluator:
                 # Whatever failed, the next round may not: announcements must never stop
                 # for good while the service goes on serving as if all were well.
                 log.exception("KPI evaluation failed; trying again on the next round")
-            await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
+            await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
             await woken_or_after(self._dirty, self._interval)
             timer_tick = not self._dirty.is_set()
             self._dirty.clear()
@@ -165,7 +168,9 @@ class KpiEvaluator:
         self, connection: Connection, promise: Promise, at: datetime, closing: date | None
     ) -> tuple[PromiseKpis, list[KpiChange]]:
         """Evaluate, and announce what is new for the KPIs owned since the ledger's last word."""
+        started = time.perf_counter()
         kpis = self.evaluate_at(promise, at, closing)
+        self._evaluating_seconds += time.perf_counter() - started
         if not self.owned.mine:
             return kpis, []
         ledger = promise.id if closing is None else f"{promise.id}@{closing.year}"

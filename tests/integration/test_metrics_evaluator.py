@@ -1,5 +1,6 @@
 """The metrics service's evaluator outlives whatever fails in one round: a round that cannot
-finish is tried again on the next tick, it never ends the announcements for good."""
+finish is tried again on the next tick, it never ends the announcements for good; and a round
+that waited long for Kafka is not followed by a rest as long as the wait."""
 
 import asyncio
 
@@ -44,12 +45,27 @@ class LoneConsumer:
         return len(self.assignment.partitions)
 
 
-async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consumer_is(
-    metrics_pool: asyncpg.Pool, database_url: str
-) -> None:
-    consumer = LoneConsumer()
+class SlowToAnswerConsumer(LoneConsumer):
+    """Kafka takes `wait` seconds to answer the first question, and then cannot say how far
+    the consumer has read (as `shared.messaging.progress` answers once aiokafka gave up)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__()
+        self._wait = wait
+
+    async def caught_up_partitions(self) -> frozenset[int]:
+        self.asked += 1
+        if self.asked == 1:
+            await asyncio.sleep(self._wait)
+            return frozenset()
+        return self.assignment.partitions
+
+
+def evaluator_over(
+    consumer: LoneConsumer, metrics_pool: asyncpg.Pool, database_url: str
+) -> KpiEvaluator:
     promises = default_promises()
-    evaluator = KpiEvaluator(
+    return KpiEvaluator(
         pool=metrics_pool,
         promises=promises,
         calendars=school_holiday_calendars(),
@@ -62,6 +78,13 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
         interval_seconds=0.05,
         claims=Claims(consumer, consumer.assignment, "test"),
     )
+
+
+async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consumer_is(
+    metrics_pool: asyncpg.Pool, database_url: str
+) -> None:
+    consumer = LoneConsumer()
+    evaluator = evaluator_over(consumer, metrics_pool, database_url)
     running = asyncio.create_task(evaluator.run())
     try:
         announced = await eventually(lambda: outbox_size(metrics_pool), lambda n: n > 0)
@@ -73,3 +96,21 @@ async def test_announcements_go_on_after_kafka_could_not_say_how_far_the_consume
     assert consumer.asked >= 2
     assert announced > 0
     assert still_running
+
+
+async def test_a_round_that_waited_for_kafka_does_not_rest_as_long_before_announcing(
+    metrics_pool: asyncpg.Pool, database_url: str
+) -> None:
+    wait = 3.0
+    consumer = SlowToAnswerConsumer(wait)
+    running = asyncio.create_task(evaluator_over(consumer, metrics_pool, database_url).run())
+    try:
+        # Resting four times the round's length, as the evaluator once did, would take 15 s.
+        announced = await eventually(
+            lambda: outbox_size(metrics_pool), lambda n: n > 0, within=wait + 5
+        )
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+    assert announced > 0
