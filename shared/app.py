@@ -134,6 +134,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
             await connect_kafka(broker, kafka, settings)
             checks.update(readiness_checks(pool, broker, kafka))
             tasks = [start() for start in wiring.background]
+            tasks.append(app.state.known_keys.listen(str(settings.database_url)))
             if spec.relays_outbox:
                 relay = OutboxRelay(
                     dsn=str(settings.database_url),

@@ -9,13 +9,13 @@ and whenever it cannot listen (its listening connection lost: it may have missed
 """
 
 import asyncio
-import contextlib
 import logging
 
 import asyncpg
 
 from services.metrics.event_cache import EventCache
 from shared.db import UNREACHABLE, Connection
+from shared.db.notices import listen
 
 log = logging.getLogger(__name__)
 
@@ -68,31 +68,13 @@ class SharedEvents:
 
     async def listen(self) -> None:
         """Hear the other instances' notices until cancelled, connecting again when lost."""
-        delay = 0.2
-        while True:
-            try:
-                listener = await asyncpg.connect(self._dsn)
-                try:
-                    await self._hear(listener)
-                    delay = 0.2  # heard, then lost: try again at once
-                finally:
-                    self._listening = False
-                    with contextlib.suppress(Exception):
-                        await listener.close(timeout=2)
-            except UNREACHABLE as error:
-                log.warning("cannot listen for applied events now: %r", error)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        await listen(self._dsn, CHANNEL, self._heard, self._hearing)
 
-    async def _hear(self, listener: asyncpg.Connection) -> None:
-        """Take the notices until the connection is lost."""
-        lost = asyncio.Event()
-        listener.add_termination_listener(lambda _connection: lost.set())
-        await listener.add_listener(CHANNEL, self._heard)
-        self._listening = True
-        self._told = True  # what was missed while not listening
-        await lost.wait()
+    def _hearing(self, listening: bool) -> None:
+        self._listening = listening
+        if listening:
+            self._told = True  # what was missed while not listening
 
-    def _heard(self, _connection: object, _pid: int, _channel: str, instance: object) -> None:
+    def _heard(self, instance: str) -> None:
         if instance != self._instance:
             self._told = True
