@@ -1,76 +1,25 @@
 """KPIs as the HTTP API shows them: the engine's results as the contract's models
-(`shared.contracts.kpis`), which readers of the API parse again."""
+(`shared.contracts.kpis`), which readers of the API parse again.
 
-from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis, Span
-from shared.contracts.kpi_events import PeriodSpan
-from shared.contracts.kpis import (
-    CommitmentKpiView,
-    Gap,
-    Occurrence,
-    OutcomeKpiView,
-    PromiseKpisView,
-)
+The engine's results carry the contract's field names, so the models read them by name;
+only a coverage gap, whose coordinates are fields of their own on the wire, is laid out here.
+"""
 
-
-def _period(span: Span) -> PeriodSpan:
-    return PeriodSpan(start=span.start, end=span.end)
-
-
-def _period_or_none(span: Span | None) -> PeriodSpan | None:
-    return _period(span) if span else None
+from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
+from shared.contracts.kpis import CommitmentKpiView, Gap, OutcomeKpiView, PromiseKpisView
 
 
 def commitment_view(kpi: CommitmentKpi) -> CommitmentKpiView:
-    return CommitmentKpiView(
-        id=kpi.id,
-        kind=kpi.kind,
-        focus_area=kpi.focus_area,
-        responsible=list(kpi.responsible),
-        status=kpi.status,
-        period=_period(kpi.period),
-        done=kpi.done,
-        target=kpi.target,
-        expected=kpi.expected,
-        progress_ratio=kpi.progress_ratio,
-        slots_due=kpi.slots_due,
-        missed_slots=list(kpi.missed_slots),
-        streak=kpi.streak,
-        cells=kpi.cells,
-        gaps=[
-            Gap.model_validate({**gap.dimensions, "period": _period(gap.period)})
-            for gap in kpi.gaps
-        ],
-        coverage_by_organisation=kpi.coverage_by_organisation,
-        occurrences=[
-            Occurrence(
-                id=o.id, title=o.title, due=o.due, held=o.held, held_at=o.held_at, place=o.place
-            )
-            for o in kpi.occurrences
-        ],
-        completed_at=kpi.completed_at,
-        due=kpi.due,
-        previous=kpi.previous,
-    )
+    view = CommitmentKpiView.model_validate(kpi, from_attributes=True)
+    gaps = [
+        Gap.model_validate({**gap.dimensions, "period": gap.period}, from_attributes=True)
+        for gap in kpi.gaps
+    ]
+    return view.model_copy(update={"gaps": gaps})
 
 
 def outcome_view(kpi: OutcomeKpi) -> OutcomeKpiView:
-    return OutcomeKpiView(
-        id=kpi.id,
-        measured_by=kpi.measured_by,
-        direction=kpi.direction,
-        status=kpi.status,
-        period=_period(kpi.period),
-        comparison_period=_period_or_none(kpi.comparison_period),
-        value=kpi.value,
-        comparison_value=kpi.comparison_value,
-        change_ratio=kpi.change_ratio,
-        good=kpi.good,
-        by_category=kpi.by_category,
-        comparison_by_category=kpi.comparison_by_category,
-        baseline_period=_period_or_none(kpi.baseline_period),
-        baseline_total=kpi.baseline_total,
-        baseline_by_category=kpi.baseline_by_category,
-    )
+    return OutcomeKpiView.model_validate(kpi, from_attributes=True)
 
 
 def promise_view(kpis: PromiseKpis) -> PromiseKpisView:

@@ -66,3 +66,18 @@ def test_the_openapi_document_describes_the_kpis() -> None:
     }
     assert {"CommitmentKpiView", "OutcomeKpiView", "Status"} <= schemas.keys()
     assert set(schemas["Status"]["enum"]) == set(get_args(StatusName))
+
+
+def test_a_coverage_gap_shows_its_coordinates_and_its_period() -> None:
+    lund = default_promises()[0]
+    kpis = evaluate(lund, [], datetime(2017, 12, 20, 12, tzinfo=UTC), promises=default_promises())
+    with_gaps = next(kpi for kpi in kpis.commitments if kpi.gaps)
+    gap = with_gaps.gaps[0]
+
+    served = promise_view(kpis).model_dump(mode="json")
+    [shown] = [c for c in served["commitments"] if c["id"] == with_gaps.id]
+
+    assert shown["gaps"][0] == {
+        **gap.dimensions,
+        "period": {"start": gap.period.start.isoformat(), "end": gap.period.end.isoformat()},
+    }
