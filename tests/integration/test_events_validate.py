@@ -88,9 +88,9 @@ async def test_the_file_is_judged_line_by_line_as_the_api_judges_each_event(
     assert await registered(database_url) == 0
     said: dict[int, list[str]] = {}
     for line in err.splitlines():
-        file, number, reason = line.split(":", 2)
+        file, at, reason = line.split(":", 2)
         assert file == str(path)
-        said.setdefault(int(number), []).append(reason.strip())
+        said.setdefault(int(at), []).append(reason.strip())
     assert "1912" not in err
     key = await create_key(database_url, "polisen")
     for number, event in enumerate(events, start=1):
