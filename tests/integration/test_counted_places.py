@@ -46,7 +46,7 @@ async def registered_places(client: httpx.AsyncClient, key: str) -> dict[str, st
         "/v1/activities", params={"commitment": VISITS}, headers=bearer(key)
     )
     assert response.status_code == 200, response.text
-    return {entry["id"]: entry["data"]["place"] for entry in response.json()}
+    return {entry["id"]: entry["data"]["place"] for entry in response.json()["items"]}
 
 
 async def test_over_http_a_place_in_another_spelling_is_registered_as_the_promise_spells_it(
