@@ -194,9 +194,19 @@ def _register_position(request: Request, cursor: str | None) -> tuple[datetime, 
         return None
     occurred, source, event_id = decode_cursor(cursor, filters_of(request), size=3)
     try:
-        return datetime.fromisoformat(occurred), str(source), str(event_id)
+        instant = datetime.fromisoformat(occurred)
     except (TypeError, ValueError):
-        raise ProblemError(400, "the cursor is not one this list gave; start without it") from None
+        instant = None
+    # A cursor is made by the service, but anyone may send one: only what PostgreSQL can
+    # compare gets as far as the query.
+    texts = (source, event_id)
+    if instant is None or instant.tzinfo is None or not all(_comparable(t) for t in texts):
+        raise ProblemError(400, "the cursor is not one this list gave; start without it")
+    return instant, source, event_id
+
+
+def _comparable(value: object) -> bool:
+    return isinstance(value, str) and "\x00" not in value
 
 
 @router.get(

@@ -14,6 +14,7 @@ from pydantic import PostgresDsn
 
 from services.activities.main import create_app
 from services.activities.settings import ActivitiesSettings
+from shared.http.paging import encode_cursor
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.keys import bearer, create_key
@@ -142,3 +143,25 @@ async def test_the_promises_page_too(
     assert first.headers["link"] == f'<{first.json()["next"]}>; rel="next"'
     assert [p["id"] for p in second.json()["items"]] == ["lund-2017-utkast"]
     assert second.json()["next"] is None
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        ["2017-03-06T09:00:00", "urn:x", "a"],  # no UTC offset
+        ["2017-03-06T09:00:00+00:00", "urn:\x00", "a"],  # no text PostgreSQL takes
+        ["2017-03-06T09:00:00+00:00", 7, "a"],
+        ["igår", "urn:x", "a"],
+    ],
+    ids=["naive-time", "nul", "number", "not-a-time"],
+)
+async def test_a_forged_cursor_is_a_400_not_a_fault(
+    client: httpx.AsyncClient, database_url: str, position: list[Any]
+) -> None:
+    key = await create_key(database_url, "polisen")
+    forged = encode_cursor(position, {})
+
+    response = await client.get("/v1/activities", params={"cursor": forged}, headers=bearer(key))
+
+    assert response.status_code == 400, response.text
+    assert "not one this list gave" in response.json()["detail"]
