@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv up down reset status test test-chaos lint typecheck audit pytest bench format lock dashboards
+.PHONY: help venv up down reset status test test-chaos lint typecheck audit pytest bench format lock dashboards contracts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench: venv ## Run the benchmarks (BENCH_ARGS=--quick for a smoke run) and print
 format: venv ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+contracts: venv ## Regenerate docs/contracts/ (AsyncAPI document, JSON Schemas) from the code
+	$(BIN)/python -m shared.contracts.documents docs/contracts
 
 dashboards: venv ## Regenerate the Grafana dashboards and infra/prometheus/rules/responsibilities.yml
 	$(BIN)/python infra/grafana/generate.py

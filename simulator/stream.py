@@ -144,14 +144,15 @@ class _Day:
                 "event.retracted",
                 event["source"],
                 at + timedelta(hours=1),
-                {"event_id": event["id"], "reason": "fel plats angiven"},
+                {"event_id": event["id"], "reason": "fel antal deltagare angivet"},
             ),
             "id": str(uuid.uuid5(NAMESPACE, f"retraction:{event['id']}")),
         }
         corrected = {
             **event,
             "id": str(uuid.uuid5(NAMESPACE, f"corrected:{event['id']}")),
-            "data": {**event["data"], "place": f"{event['data']['place']} (rättad)"},
+            # The place stays: a meeting place's visit must still be at one of its places.
+            "data": {**event["data"], "notes": "rättad: fel antal deltagare"},
         }
         return [(at + timedelta(hours=1), retraction), (at + timedelta(hours=1), corrected)]
 

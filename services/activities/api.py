@@ -12,8 +12,10 @@ from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.access import Principal
 from shared.access.http import Caller, caller
-from shared.contracts.cloudevents import CloudEvent, WithinCalendar, parse_structured
+from shared.contracts.cloudevents import WithinCalendar, parse_structured
 from shared.contracts.errors import validate_each
+from shared.contracts.schemas import OPENAPI_REF, PARTNER_TYPES, event_component
+from shared.http.paging import decode_cursor, filters_of, page_response
 from shared.http.problems import ProblemError
 from shared.privacy.personnummer import text_is_clean
 
@@ -21,7 +23,15 @@ SINGLE = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 PLAIN_JSON = "application/json"
 
-_EVENT_SCHEMA = CloudEvent.model_json_schema()
+# One event of any type, each type's data named by its schema (the components are added to
+# the document by `contracts_api.with_contract_schemas`).
+_EVENT_SCHEMA: dict[str, Any] = {
+    "oneOf": [{"$ref": OPENAPI_REF.format(model=event_component(t))} for t in PARTNER_TYPES],
+    "discriminator": {
+        "propertyName": "type",
+        "mapping": {t: OPENAPI_REF.format(model=event_component(t)) for t in PARTNER_TYPES},
+    },
+}
 _REQUEST_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -129,7 +139,18 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
     return JSONResponse({"accepted": ids}, status_code=202)
 
 
-@router.get("/activities", summary="Events in the activity register, oldest first")
+@router.get(
+    "/activities",
+    summary="Events in the activity register, oldest first, a page at a time",
+    response_model=None,
+    responses={
+        200: {
+            "description": "`items`: the page; `next`: the next page's address (also in the "
+            '`Link` header, `rel="next"`), null on the last page'
+        },
+        400: {"description": "A cursor this list did not give, or given with other filters"},
+    },
+)
 async def list_activities(
     request: Request,
     principal: Caller,
@@ -140,9 +161,11 @@ async def list_activities(
     occurred_from: Annotated[TimeFilter | None, Query(alias="from")] = None,
     occurred_to: Annotated[TimeFilter | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[dict[str, Any]]:
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> JSONResponse:
     """Only the promises the caller's organisation is a party to are visible (to an
-    admin: all)."""
+    admin: all). Pages follow the order (time, source, id): an event registered meanwhile
+    shows on a later page if it falls after the cursor, and in a new reading otherwise."""
     ingest: Ingest = request.app.state.ingest
     visible = tuple(
         p.id
@@ -158,15 +181,57 @@ async def list_activities(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
         limit=limit,
+        after=_register_position(request, cursor),
     )
     async with request.app.state.pool.acquire() as connection:
-        return await repository.find(connection, query)
+        page = await repository.find(connection, query)
+    last = None if page.last is None else [page.last[0].isoformat(), *page.last[1:]]
+    return page_response(request, page.events, last)
 
 
-@router.get("/promises", summary="The promises loaded, in short")
-async def list_promises(request: Request, _: Caller) -> list[dict[str, Any]]:
+def _register_position(request: Request, cursor: str | None) -> tuple[datetime, str, str] | None:
+    if cursor is None:
+        return None
+    occurred, source, event_id = decode_cursor(cursor, filters_of(request), size=3)
+    try:
+        instant = datetime.fromisoformat(occurred)
+    except (TypeError, ValueError):
+        instant = None
+    # A cursor is made by the service, but anyone may send one: only what PostgreSQL can
+    # compare gets as far as the query.
+    texts = (source, event_id)
+    if instant is None or instant.tzinfo is None or not all(_comparable(t) for t in texts):
+        raise ProblemError(400, "the cursor is not one this list gave; start without it")
+    return instant, source, event_id
+
+
+def _comparable(value: object) -> bool:
+    return isinstance(value, str) and "\x00" not in value
+
+
+@router.get(
+    "/promises",
+    summary="The promises loaded, in short, a page at a time",
+    response_model=None,
+    responses={400: {"description": "A cursor this list did not give"}},
+)
+async def list_promises(
+    request: Request,
+    _: Caller,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> JSONResponse:
     ingest: Ingest = request.app.state.ingest
-    return [
+    # In the order they were loaded (the shipped ones first), which a running service keeps.
+    promises = list(ingest.catalogue.promises)
+    if cursor is not None:
+        (after,) = decode_cursor(cursor, filters_of(request), size=1)
+        ids = [p.id for p in promises]
+        if after not in ids:
+            raise ProblemError(400, f"the cursor's promise {after!r} is no longer loaded")
+        promises = promises[ids.index(after) + 1 :]
+    shown = promises[:limit]
+    items = [
         {
             "id": p.id,
             "title": p.title,
@@ -175,8 +240,9 @@ async def list_promises(request: Request, _: Caller) -> list[dict[str, Any]]:
             "valid_to": p.valid_to.isoformat() if p.valid_to else None,
             "commitments": [c.id for c in p.commitments],
         }
-        for p in ingest.catalogue.promises
+        for p in shown
     ]
+    return page_response(request, items, [shown[-1].id] if len(promises) > limit else None)
 
 
 @router.get("/promises/{promise_id}", summary="One promise with its commitments and outcomes")

@@ -1,4 +1,5 @@
-"""`lofte keys …` and `lofte import …`: the activities service's operator commands.
+"""`lofte keys …`, `lofte events validate …` and `lofte import …`: the activities service's
+operator commands.
 
 The keys live in the `access` schema every service reads (`shared.access`); they are
 managed here, where partner systems' keys always were."""
@@ -14,7 +15,7 @@ from typing import Any, TextIO
 
 import asyncpg
 
-from services.activities import SCHEMA, csv_import, handlers
+from services.activities import SCHEMA, csv_import, event_files, handlers, offline_check
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
@@ -61,6 +62,30 @@ def register(commands: Commands) -> None:
     )
     revoke.add_argument("key_id")
 
+    events = add_group(
+        commands,
+        "events",
+        "events in files, checked before they are sent",
+        "Check files of events against the contract and the loaded promises.",
+    )
+    validate = add_command(
+        events,
+        "validate",
+        "check every event of a file as the API would, sending nothing",
+        lambda args: validate_events(args.file, args.org, args.format),
+        description=offline_check.__doc__,
+    )
+    validate.add_argument("file", type=Path, metavar="FILE")
+    validate.add_argument(
+        "--org", help="also check what this organisation may report (the API's 403)"
+    )
+    validate.add_argument(
+        "--format",
+        choices=event_files.FORMATS,
+        help="json (one event or an array), jsonl (one event a line) or csv (as `lofte import` "
+        "reads it); by default from the file's suffix",
+    )
+
     importer = commands.add_parser(
         "import",
         help="import events from a CSV file",
@@ -70,6 +95,15 @@ def register(commands: Commands) -> None:
     importer.add_argument("file", type=Path)
     importer.add_argument("--org", required=True, help="the organisation reporting the rows")
     importer.set_defaults(handler=lambda args: asyncio.run(import_csv(args.file, args.org)))
+
+
+def validate_events(path: Path, organisation: str | None, kind: event_files.Format | None) -> int:
+    catalogue = load_catalogue(ActivitiesSettings())
+    if organisation is not None and organisation not in catalogue.parties:
+        known = ", ".join(sorted(catalogue.parties))
+        print(f"unknown organisation {organisation!r}; known: {known}", file=sys.stderr)
+        return 2
+    return offline_check.validate_file(path, catalogue, organisation, kind)
 
 
 async def _pool() -> asyncpg.Pool:

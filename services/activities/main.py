@@ -11,6 +11,8 @@ from fastapi import FastAPI
 
 from services.activities import SCHEMA, SERVICE, subscribers
 from services.activities.api import router
+from services.activities.contracts_api import router as contracts_router
+from services.activities.contracts_api import with_contract_schemas
 from services.activities.domain import Catalogue
 from services.activities.handlers import Ingest, IngestFromKafka
 from services.activities.settings import ActivitiesSettings
@@ -46,7 +48,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         migrations=MIGRATIONS,
         title="Löfte activities",
         description="Partner systems report what happened; the register keeps it.",
-        routers=[router],
+        routers=[router, contracts_router],
         wire=wire,
     )
-    return build_app(spec, settings)
+    return with_contract_schemas(build_app(spec, settings))

@@ -68,12 +68,21 @@ class ActivityQuery:
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     limit: int = 100
+    # The register's order is (occurred_at, source, id); a page starts strictly after this.
+    after: tuple[datetime, str, str] | None = None
 
 
-async def find(connection: Connection, query: ActivityQuery) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    events: list[dict[str, Any]]
+    last: tuple[datetime, str, str] | None  # the position of the last event, if more follow
+
+
+async def find(connection: Connection, query: ActivityQuery) -> ActivityPage:
+    after = query.after or (None, None, None)
     rows = await connection.fetch(
         """
-        SELECT event FROM register
+        SELECT event, occurred_at, source, id FROM register
         WHERE ($1::text IS NULL OR commitment = $1)
           AND ($2::text IS NULL OR $2 = ANY(organisations))
           AND ($3::text IS NULL OR type = $3)
@@ -81,6 +90,7 @@ async def find(connection: Connection, query: ActivityQuery) -> list[dict[str, A
           AND ($5::timestamptz IS NULL OR occurred_at < $5)
           AND ($7::text IS NULL OR promise = $7)
           AND (promise IS NULL OR promise = ANY($8::text[]))
+          AND ($9::timestamptz IS NULL OR (occurred_at, source, id) > ($9, $10, $11))
         ORDER BY occurred_at, source, id
         LIMIT $6
         """,
@@ -89,8 +99,12 @@ async def find(connection: Connection, query: ActivityQuery) -> list[dict[str, A
         query.type,
         query.occurred_from,
         query.occurred_to,
-        query.limit,
+        query.limit + 1,  # one more than shown: whether another page follows
         query.promise,
         list(query.visible_promises),
+        *after,
     )
-    return [json.loads(row["event"]) for row in rows]
+    shown = rows[: query.limit]
+    more = len(rows) > query.limit
+    last = (shown[-1]["occurred_at"], shown[-1]["source"], shown[-1]["id"]) if more else None
+    return ActivityPage([json.loads(row["event"]) for row in shown], last)

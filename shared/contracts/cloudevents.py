@@ -76,16 +76,30 @@ class CloudEvent(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    specversion: Literal["1.0"]
-    id: EventId
-    source: Source
-    type: EventTypeName
-    time: Instant
-    subject: Annotated[str, Field(min_length=1, max_length=200), Text] | None = None
-    datacontenttype: Literal["application/json"] = JSON_CONTENT_TYPE
-    dataschema: Annotated[str, Field(max_length=500), Text] | None = None
-    schemaversion: Annotated[int, Field(ge=1)] = 1
-    data: Annotated[dict[str, Any], AfterValidator(_storable_data)]
+    specversion: Literal["1.0"] = Field(description="the CloudEvents version: 1.0")
+    id: EventId = Field(
+        description="unique for its source: the same (source, id) again is the same event, "
+        "sent again"
+    )
+    source: Source = Field(description="the sending system, e.g. urn:lofte:partner:polisen")
+    type: EventTypeName = Field(description="the event type, which says what `data` holds")
+    time: Instant = Field(description="when it happened (RFC 3339, with a UTC offset)")
+    subject: Annotated[str, Field(min_length=1, max_length=200), Text] | None = Field(
+        default=None,
+        description="the partition key; for an event about a commitment, the commitment",
+    )
+    datacontenttype: Literal["application/json"] = Field(
+        default=JSON_CONTENT_TYPE, description="always application/json"
+    )
+    dataschema: Annotated[str, Field(max_length=500), Text] | None = Field(
+        default=None, description="a URI of the data's schema, for the sender's own use"
+    )
+    schemaversion: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="Löfte's extension: the version of the data's schema for `type`"
+    )
+    data: Annotated[dict[str, Any], AfterValidator(_storable_data)] = Field(
+        description="the event's data, as the schema of its `type` says"
+    )
 
     @property
     def key(self) -> str:

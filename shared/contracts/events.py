@@ -39,11 +39,23 @@ class EventData(BaseModel):
         return None
 
 
+PLACE = (
+    "where it took place; where the commitment's target names places (meeting places, classes, "
+    "dated occurrences) one of them, in any case or spacing, or an alias the promise lists"
+)
+
+
 class CommitmentEvent(EventData):
-    commitment: Slug
-    organisations: Organisations
+    commitment: Slug = Field(description="the commitment's id in its promise, e.g. sno-mote")
+    organisations: Organisations = Field(
+        description="the organisations that took part, each responsible for the commitment; "
+        "the reporting organisation among them"
+    )
     # Needed only when rounds of a promise that are valid at the same time share a commitment id.
-    promise: Slug | None = None
+    promise: Slug | None = Field(
+        default=None,
+        description="the promise's id; needed only when rounds of a promise overlap",
+    )
 
     def commitment_id(self) -> str | None:
         return self.commitment
@@ -62,23 +74,27 @@ class ActivityCompleted(CommitmentEvent):
 
     TYPE = "activity.completed"
 
-    place: ShortText | None = None
-    participants: Participants | None = None
-    notes: Annotated[str, Field(max_length=2000)] | None = None
+    place: ShortText | None = Field(default=None, description=PLACE)
+    participants: Participants | None = Field(
+        default=None, description="how many took part (counts, never who)"
+    )
+    notes: Annotated[str, Field(max_length=2000)] | None = Field(
+        default=None, description="free text; never a name or a personal identity number"
+    )
 
 
 class ActivityScheduled(CommitmentEvent):
     TYPE = "activity.scheduled"
 
     planned_time: Instant
-    place: ShortText | None = None
+    place: ShortText | None = Field(default=None, description=PLACE)
 
 
 class ActivityCancelled(CommitmentEvent):
     TYPE = "activity.cancelled"
 
     planned_time: Instant
-    place: ShortText | None = None
+    place: ShortText | None = Field(default=None, description=PLACE)
 
 
 class IncidentRecorded(EventData):

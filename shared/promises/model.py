@@ -17,6 +17,7 @@ from shared.calendar import PeriodKind
 from shared.promises.amendments import Amendment, amendment_problems, effective_end
 from shared.promises.base import Frozen, Loc, RuleViolations, ShortText, Slug, Text, no_repeats
 from shared.promises.indicators import OutcomeIndicator
+from shared.promises.places import PlaceAliases, place_problems
 from shared.promises.references import reference_problems
 from shared.promises.targets import Target
 
@@ -56,6 +57,12 @@ class Promise(Frozen):
     commitments: Annotated[tuple[Commitment, ...], Field(min_length=1)]
     outcome_indicators: tuple[OutcomeIndicator, ...] = ()
     amendments: tuple[Amendment, ...] = ()
+    places: tuple[PlaceAliases, ...] = Field(
+        default=(),
+        max_length=1000,
+        description="other names partners report for places the targets name; a place is "
+        "matched without regard to case, surrounding spaces or Unicode normalisation anyway",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -73,6 +80,7 @@ class Promise(Frozen):
             problems.append((("valid_to",), f"before valid_from {self.valid_from}"))
         problems += reference_problems(self)
         problems += amendment_problems(self.valid_from, self.valid_to, self.amendments)
+        problems += place_problems(self)
         if problems:
             raise RuleViolations(problems)
         return self

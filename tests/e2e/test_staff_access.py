@@ -28,7 +28,15 @@ from tests.processes import all_services, service_env, wait_ready
 # The first test waits for Keycloak (tests/identity_provider.py: up to ten minutes while
 # `make test` starts it in the background); the others find it ready.
 pytestmark = pytest.mark.timeout(780)
-OPEN_ROUTES = {"/health", "/ready", "/metrics", "/v1/ack"}
+OPEN_ROUTES = {
+    "/health",
+    "/ready",
+    "/metrics",
+    "/v1/ack",
+    "/asyncapi.json",
+    "/asyncapi",
+    "/schemas/{name}.json",
+}
 # Commitments only one of the two organisations answers for.
 POLISEN = "volontarinsatser"
 KOMMUNEN = "ungdomsdialoger-motesplatser"

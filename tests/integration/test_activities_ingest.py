@@ -43,7 +43,7 @@ class Partner:
             "/v1/activities", params=params, headers={"authorization": f"Bearer {self.key}"}
         )
         assert response.status_code == 200, response.text
-        entries: list[dict[str, Any]] = response.json()
+        entries: list[dict[str, Any]] = response.json()["items"]
         return entries
 
 
@@ -279,7 +279,7 @@ async def test_the_loaded_promises_are_listed_with_their_commitments(
     client: httpx.AsyncClient, polisen: Partner
 ) -> None:
     signed = bearer(polisen.key)
-    promises = (await client.get("/v1/promises", headers=signed)).json()
+    promises = (await client.get("/v1/promises", headers=signed)).json()["items"]
     lund = (await client.get("/v1/promises/lund-2017", headers=signed)).json()
     missing = await client.get("/v1/promises/stockholm-2031", headers=signed)
 
@@ -323,7 +323,7 @@ async def test_more_promise_files_load_beside_the_shipped_one(
 
     key = await create_key(database_url, "polisen")
     async with serving(create_app(settings)) as client:
-        listed = (await client.get("/v1/promises", headers=bearer(key))).json()
+        listed = (await client.get("/v1/promises", headers=bearer(key))).json()["items"]
 
     assert [(p["id"], p["valid_from"]) for p in listed] == [
         ("lund-2017", "2017-03-01"),

@@ -127,3 +127,39 @@ async def _registered_ids(database_url: str) -> list[str]:
         return [row["id"] for row in await connection.fetch("SELECT id FROM register ORDER BY id")]
     finally:
         await connection.close()
+
+
+VISITS_CSV = (
+    "type,id,source,time,commitment,organisations,place\n"
+    f"activity.completed,visit-1,{POLICE},2017-05-16T19:00+02:00,motesplatser-besok,polisen,"
+    "Ungdomens Hus \n"
+    f"activity.completed,visit-2,{POLICE},2017-05-17T19:00+02:00,motesplatser-besok,polisen,"
+    "Stortorget\n"
+)
+
+
+def test_import_registers_a_place_as_the_promise_spells_it_and_rejects_one_that_counts_nothing(
+    operator_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "besok.csv"
+    source.write_text(VISITS_CSV, encoding="utf-8")
+
+    status = main(["import", str(source), "--org", "polisen"])
+
+    report = capsys.readouterr().err
+    assert status == 1
+    assert "1 imported, 0 already there, 1 rejected" in report
+    assert (
+        "line 3: data.place: 'Stortorget' is none of the places motesplatser-besok counts: "
+        "Fritidsgården Arken; Ungdomens hus" in report
+    )
+    assert asyncio.run(_registered_places(operator_env)) == {"visit-1": "Ungdomens hus"}
+
+
+async def _registered_places(database_url: str) -> dict[str, str]:
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+    try:
+        rows = await connection.fetch("SELECT id, event->'data'->>'place' AS place FROM register")
+        return {row["id"]: row["place"] for row in rows}
+    finally:
+        await connection.close()

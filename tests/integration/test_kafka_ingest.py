@@ -70,7 +70,7 @@ async def test_valid_records_are_registered_and_the_rest_dead_lettered_with_reas
             params={"commitment": "sno-mote"},
             headers={"authorization": f"Bearer {key}"},
         )
-        body: list[Any] = response.json()
+        body: list[Any] = response.json()["items"]
         return body
 
     entries = await eventually(registered, lambda found: len(found) >= 2)

@@ -35,6 +35,9 @@ OPERATIONS = {
     ("GET", "/v1/promises/{promise_id}"): (POSITIVE,),
     ("GET", "/health"): (POSITIVE,),
     ("GET", "/ready"): (POSITIVE,),
+    ("GET", "/asyncapi.json"): (POSITIVE,),
+    ("GET", "/asyncapi"): (POSITIVE,),
+    ("GET", "/schemas/{name}.json"): (POSITIVE,),
 }
 RUNS = runs(OPERATIONS)
 

@@ -48,7 +48,7 @@ async def test_every_service_serves_the_promises_of_the_folder(
     admin = bearer(await admin_key(database_url))
     activities = create_activities(ActivitiesSettings(**common, consumer_group=f"{namespace}a"))
     async with serving(activities, admin) as client:
-        listed = [p["id"] for p in (await client.get("/v1/promises")).json()]
+        listed = [p["id"] for p in (await client.get("/v1/promises")).json()["items"]]
     metrics = create_metrics(MetricsSettings(**common, consumer_group=f"{namespace}m"))
     async with serving(metrics, admin) as client:
         kpis = (await client.get("/v1/promises/brandkaren-2017/kpis")).json()

@@ -1,9 +1,11 @@
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from services.activities.domain import Catalogue, Forbidden, accept, accept_all, authorize
 from shared.contracts.errors import InvalidEvent
+from shared.contracts.events import ActivityCompleted
 from shared.promises import default_promises
 from tests.factories import activity_completed, event, incident_recorded
 
@@ -135,3 +137,83 @@ def test_overlapping_rounds_need_the_promise_named() -> None:
     named = accept(event(document), NOW, overlapping)
     assert named.placement is not None
     assert named.placement.promise.id == "lund-2017-extra"
+
+
+def visit(place: str | None, commitment: str = "motesplatser-besok") -> dict[str, Any]:
+    document = activity_completed(commitment, organisations=("polisen",))
+    if place is not None:
+        document["data"]["place"] = place
+    return document
+
+
+def test_a_visit_is_registered_at_the_promises_spelling_of_its_place() -> None:
+    accepted = accept(event(visit(" ungdomens HUS ")), NOW, LUND)
+
+    assert accepted.event.data["place"] == "Ungdomens hus"
+    assert isinstance(accepted.data, ActivityCompleted)
+    assert accepted.data.place == "Ungdomens hus"
+    assert accepted.event.data["organisations"] == ["polisen"]
+
+
+def test_an_alias_is_registered_as_the_place_it_stands_for() -> None:
+    accepted = accept(event(visit("Ungdomshuset")), NOW, LUND)
+
+    assert accepted.event.data["place"] == "Ungdomens hus"
+
+
+def test_a_visit_at_a_place_that_would_count_for_nothing_is_refused_naming_those_that_count() -> (
+    None
+):
+    with pytest.raises(InvalidEvent) as refused:
+        accept(event(visit("Stortorget")), NOW, LUND)
+
+    (problem,) = refused.value.problems
+    assert problem.location == "data.place"
+    assert problem.message.startswith("'Stortorget' is none of the places motesplatser-besok")
+    for place in ("Fritidsgården Arken", "Ungdomens hus", "Mötesplats Norra Fäladen"):
+        assert place in problem.message
+
+
+def test_a_visit_without_a_place_is_refused_where_places_are_counted() -> None:
+    with pytest.raises(InvalidEvent, match=r"data\.place: is required: motesplatser-besok"):
+        accept(event(visit(None)), NOW, LUND)
+
+
+def test_a_class_contact_counts_only_at_a_listed_class() -> None:
+    document = activity_completed("kontakt-forskoleklass-ak5", organisations=("raddningstjansten",))
+    document["data"]["place"] = "provskolan ÅK 5"
+    assert accept(event(document), NOW, LUND).event.data["place"] == "Provskolan åk 5"
+
+    document["data"]["place"] = "Provskolan åk 6"
+    with pytest.raises(InvalidEvent, match="none of the places kontakt-forskoleklass-ak5"):
+        accept(event(document), NOW, LUND)
+
+
+def test_a_dated_occurrence_counts_at_its_places_and_may_leave_the_place_out() -> None:
+    dialogue = activity_completed("ungdomsdialoger-motesplatser", organisations=("kommunen",))
+    assert accept(event(dialogue), NOW, LUND).event.data.get("place") is None
+
+    dialogue["data"]["place"] = "MEJERIET"
+    assert accept(event(dialogue), NOW, LUND).event.data["place"] == "Mejeriet"
+
+    dialogue["data"]["place"] = "Stortorget"
+    with pytest.raises(InvalidEvent, match="Stadshallen; Mejeriet"):
+        accept(event(dialogue), NOW, LUND)
+
+
+def test_a_place_is_free_where_the_target_names_none() -> None:
+    document = activity_completed("volontarinsatser", organisations=("polisen",))
+    document["data"]["place"] = "Stortorget"
+
+    assert accept(event(document), NOW, LUND).event.data["place"] == "Stortorget"
+
+
+def test_a_scheduled_visit_is_held_to_the_same_places() -> None:
+    document = visit(None)
+    document["type"] = "activity.scheduled"
+    document["data"]["planned_time"] = "2017-06-10T19:00:00+02:00"
+    assert accept(event(document), NOW, LUND).event.data.get("place") is None
+
+    document["data"]["place"] = "Stortorget"
+    with pytest.raises(InvalidEvent, match=r"data\.place"):
+        accept(event(document), NOW, LUND)

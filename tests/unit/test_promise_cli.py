@@ -8,6 +8,7 @@ import pytest
 from shared.cli.app import main
 from shared.promises.schema import export_schema
 from tests.unit.test_promise_files import MINIMAL
+from tests.unit.test_promise_places import COVERAGE
 
 
 def test_validate_prints_a_summary_per_valid_file(
@@ -122,3 +123,21 @@ def test_a_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
     assert exit_.value.code == 2
     assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+def test_validate_refuses_an_alias_that_would_mean_two_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ambiguous = tmp_path / "ambiguous.yaml"
+    ambiguous.write_text(
+        COVERAGE + "places:\n  - {name: Arken, aliases: [Gården]}\n"
+        "  - {name: Linero, aliases: [GÅRDEN]}\n",
+        encoding="utf-8",
+    )
+
+    assert main(["promise", "validate", str(ambiguous)]) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"{ambiguous}:37:30 places[1].aliases[0]: 'GÅRDEN' would also mean 'Arken'",
+        "1 of 1 files invalid",
+    ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.activities.domain.catalogue import Catalogue, Placement
+from services.activities.domain.places import settle_place
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.errors import InvalidEvent, Problem, validate_each
 from shared.contracts.events import CommitmentEvent, EventData, parse_data
@@ -33,9 +34,11 @@ def accept(
     """Check an event against the contract and the promises; set its partition subject.
 
     Events about a commitment take the commitment as their subject, so that everything about
-    one commitment stays in order on one partition. Incidents and survey results may predate
-    a promise: they are what its outcomes are compared with. `screened`: the text the event
-    came in was found to hold no personal identity number (`text_is_clean`).
+    one commitment stays in order on one partition. A place is registered as the promise
+    spells it (`settle_place`), or refused where it would count for nothing. Incidents and
+    survey results may predate a promise: they are what its outcomes are compared with.
+    `screened`: the text the event came in was found to hold no personal identity number
+    (`text_is_clean`).
     """
     if not screened:
         refuse_personal_data(event)
@@ -56,7 +59,8 @@ def accept(
         raise InvalidEvent.single(
             "subject", f"must be the commitment ({data.commitment}) when given"
         )
-    return AcceptedEvent(event.model_copy(update={"subject": data.commitment}), data, placement)
+    event, settled = settle_place(event, data, placement)
+    return AcceptedEvent(event.model_copy(update={"subject": data.commitment}), settled, placement)
 
 
 def refuse_personal_data(event: CloudEvent) -> None:
