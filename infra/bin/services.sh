@@ -6,6 +6,8 @@
 # Without names it acts on all; `up` starts the simulator unless SIMULATOR=0. The services
 # talk to the Kafka and PostgreSQL that infra/bin/infra.sh runs (start those first).
 # SCALE=N runs N instances of each service: instance i listens on the service's port + 10(i-1).
+# Unless DEMO_RECEIVERS=0, the notifications go to a local mail catcher and webhook inbox
+# (infra/bin/receivers.sh), where they can be read, instead of the example addresses.
 set -euo pipefail
 
 COMPONENT=services
@@ -18,6 +20,11 @@ COMPONENT=services
 : "${LOFTE_SERVICE_START_TIMEOUT:=90}"
 : "${SIMULATOR:=1}"
 : "${SCALE:=1}"
+: "${DEMO_RECEIVERS:=1}"
+: "${LOFTE_MAILDEV_SMTP_PORT:=1025}"
+: "${LOFTE_MAILDEV_WEB_PORT:=1080}"
+: "${LOFTE_INBOX_PORT:=8090}"
+export LOFTE_MAILDEV_SMTP_PORT LOFTE_MAILDEV_WEB_PORT LOFTE_INBOX_PORT
 [[ $SCALE =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a whole number from 1 up, not '$SCALE'"
 
 PYTHON=$LOFTE_ROOT/.venv/bin/python
@@ -121,6 +128,10 @@ start_one() {
     ensure_staff_keys
     own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
       METRICS_API_KEY="$(key_in "$STAFF_KEYS" digest)")
+    if [[ $DEMO_RECEIVERS != 0 ]]; then
+      ensure_demo_receivers
+      own+=(ROUTING_FILE="$DEMO_ROUTING" SMTP__HOST=127.0.0.1 SMTP__PORT="$LOFTE_MAILDEV_SMTP_PORT")
+    fi
   fi
   (
     cd "$LOFTE_ROOT"
@@ -180,6 +191,14 @@ ensure_staff_keys() {
   log "created staff and admin API keys in $STAFF_KEYS"
 }
 
+# The demo's notifications are read in a browser: mail in the mail catcher, webhook and Teams
+# messages in the inbox the rendered routing points them at.
+DEMO_ROUTING=$LOFTE_CONF_DIR/notifications/routing.yaml
+ensure_demo_receivers() {
+  "$LOFTE_BIN_DIR/receivers.sh" start
+  "$LOFTE_BIN_DIR/receivers.sh" routing "$DEMO_ROUTING"
+}
+
 # key_in FILE NAME: the key on FILE's NAME= line.
 key_in() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
@@ -224,6 +243,12 @@ summary() {
     printf '  %-16s curl -H "authorization: Bearer $(sed -n s/^polisen=//p %s)" http://127.0.0.1:%s/v1/notifications\n' \
       "" "$STAFF_KEYS" "$LOFTE_NOTIFICATIONS_PORT"
   fi
+  if "$LOFTE_BIN_DIR/receivers.sh" status >/dev/null 2>&1; then
+    printf '  %-16s http://127.0.0.1:%s  (every mail the notifications sent)\n' \
+      mail "$LOFTE_MAILDEV_WEB_PORT"
+    printf '  %-16s http://127.0.0.1:%s  (every webhook and Teams message)\n' \
+      webhooks "$LOFTE_INBOX_PORT"
+  fi
   printf '  %-16s %s\n' logs "$LOFTE_LOGS_DIR"
 }
 
@@ -267,6 +292,7 @@ main() {
     down)
       # The simulator first, so that it does not retry against stopped services.
       for ((i = ${#names[@]} - 1; i >= 0; i--)); do stop_one "${names[i]}"; done
+      (($#)) || "$LOFTE_BIN_DIR/receivers.sh" stop
       ;;
     status)
       for name in "${names[@]}"; do status_one "$name" || rc=3; done
