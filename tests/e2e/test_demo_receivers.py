@@ -4,11 +4,8 @@ routing is rendered to point every webhook and Teams address at the inbox, and t
 notifications service sends mail to the catcher. A missed commitment is then readable in the
 mail catcher's page and in the inbox, and no delivery fails."""
 
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,43 +17,16 @@ from aiokafka import AIOKafkaProducer
 from shared.contracts import topics
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan
+from tests.demo_receivers import Receivers, demo_receivers
 from tests.kafka_records import send
 from tests.polling import eventually
-from tests.processes import ROOT, free_port, service_env, start, stopped_on_exit, wait_ready
-
-RECEIVERS = ROOT / "infra" / "bin" / "receivers.sh"
-
-
-@dataclass(frozen=True)
-class Receivers:
-    smtp_port: int
-    mail_page: str
-    inbox: str
-    routing: Path
+from tests.processes import service_env, start, stopped_on_exit, wait_ready
 
 
 @pytest.fixture
 def receivers(tmp_path: Path) -> Iterator[Receivers]:
-    smtp_port, web_port, inbox_port = free_port(), free_port(), free_port()
-    found = Receivers(
-        smtp_port,
-        f"http://127.0.0.1:{web_port}",
-        f"http://127.0.0.1:{inbox_port}",
-        tmp_path / "routing.yaml",
-    )
-    env = {
-        **os.environ,
-        "LOFTE_RUN_DIR": str(tmp_path / "run"),
-        "LOFTE_MAILDEV_SMTP_PORT": str(smtp_port),
-        "LOFTE_MAILDEV_WEB_PORT": str(web_port),
-        "LOFTE_INBOX_PORT": str(inbox_port),
-    }
-    subprocess.run([RECEIVERS, "start"], env=env, check=True, timeout=600)
-    try:
-        subprocess.run([RECEIVERS, "routing", found.routing], env=env, check=True, timeout=60)
+    with demo_receivers(tmp_path) as found:
         yield found
-    finally:
-        subprocess.run([RECEIVERS, "stop"], env=env, check=False, timeout=120)
 
 
 def missed(commitment: str, organisation: str) -> CloudEvent:
@@ -91,10 +61,7 @@ async def test_a_fresh_demo_s_notifications_are_read_in_the_mail_catcher_and_the
 ) -> None:
     env = {
         **service_env(kafka_bootstrap, database_url, namespace),
-        # As infra/bin/services.sh starts the notifications service for the demo.
-        "ROUTING_FILE": str(receivers.routing),
-        "SMTP__HOST": "127.0.0.1",
-        "SMTP__PORT": str(receivers.smtp_port),
+        **receivers.notifications_env(),
     }
     notifications = start("notifications", env, tmp_path)
     with stopped_on_exit([notifications]):
