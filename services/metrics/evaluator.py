@@ -167,17 +167,27 @@ class KpiEvaluator:
     async def _announce(
         self, connection: Connection, promise: Promise, at: datetime, closing: date | None
     ) -> tuple[PromiseKpis, list[KpiChange]]:
-        """Evaluate, and announce what is new for the KPIs owned since the ledger's last word."""
+        """Evaluate the KPIs owned, and announce what is new for them since the ledger's last
+        word. The others are their owners' to evaluate: an instance's work shrinks as
+        instances are added."""
+        owned = self.owned
         started = time.perf_counter()
-        kpis = self.evaluate_at(promise, at, closing)
+        kpis = evaluate_log(
+            promise,
+            self.events.cache.log(promise.zone),
+            at,
+            calendars=self._calendars,
+            period_of=closing,
+            promises=self.promises,
+            wanted=owned.owns,
+        )
         self._evaluating_seconds += time.perf_counter() - started
-        if not self.owned.mine:
+        if not owned.mine:
             return kpis, []
         ledger = promise.id if closing is None else f"{promise.id}@{closing.year}"
         stored, count = await repository.announced_for_update(connection, ledger)
         previous = Announced.from_json(stored) if stored else Announced()
-        mine = self.owned.only(kpis)
-        news, told = changes(previous, mine, gap_notice_days=self._gap_notice_days)
+        news, told = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
         if closing is not None:
             news = [change for change in news if is_verdict(change)]
         records = [
@@ -185,7 +195,7 @@ class KpiEvaluator:
             for n, change in enumerate(news)
         ]
         await enqueue(connection, SCHEMA, records)
-        kept = self.owned.merge(previous, told)
+        kept = owned.merge(previous, told)
         await repository.save_announced(connection, ledger, kept.to_json(), at, count + len(news))
         return kpis, news
 

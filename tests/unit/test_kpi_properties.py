@@ -9,8 +9,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.metrics.domain.engine import evaluate
-from services.metrics.domain.facts import KnownEvent
+from services.metrics.domain.engine import evaluate, evaluate_log
+from services.metrics.domain.facts import FactLog, KnownEvent, distinct
+from services.metrics.domain.kpis import PromiseKpis
 from tests.unit.lund_events import (
     KOMMUNEN,
     activity,
@@ -78,6 +79,10 @@ INSTANTS = [
 EXPECTED = {at: evaluate(lund(), EVENTS, at) for at in INSTANTS}
 
 
+def ids(kpis: PromiseKpis) -> list[str]:
+    return [c.id for c in kpis.commitments] + [o.id for o in kpis.outcomes]
+
+
 @settings(
     max_examples=60,
     deadline=None,
@@ -115,3 +120,18 @@ def test_the_events_above_exercise_what_the_property_is_about() -> None:
     assert not_kept.done == 0
     assert folder is not None
     assert folder.completed_at == local(2017, 4, 2, 9)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(wanted=st.sets(st.sampled_from([item for kpis in EXPECTED.values() for item in ids(kpis)])))
+def test_the_kpis_an_instance_owns_are_the_same_evaluated_alone_as_in_the_whole(
+    wanted: set[str],
+) -> None:
+    log = FactLog(lund().zone)
+    log.add(distinct(EVENTS))
+    for at, whole in EXPECTED.items():
+        part = evaluate_log(lund(), log, at, wanted=wanted.__contains__)
+
+        assert ids(part) == [item for item in ids(whole) if item in wanted]
+        assert part.commitments == tuple(c for c in whole.commitments if c.id in wanted)
+        assert part.outcomes == tuple(o for o in whole.outcomes if o.id in wanted)

@@ -78,14 +78,25 @@ def evaluate_log(
     calendars: Mapping[str, SchoolHolidayCalendar] | None = None,
     period_of: date | None = None,
     promises: Iterable[Promise] = (),
+    wanted: Callable[[str], bool] | None = None,
 ) -> PromiseKpis:
-    """`evaluate` over a log the caller keeps: the same KPIs, without reading every event."""
+    """`evaluate` over a log the caller keeps: the same KPIs, without reading every event;
+    only the commitments and indicators `wanted` says yes to, when it is given (each KPI is
+    evaluated on its own, so a part is the same as it is in the whole)."""
     context = _context(promise, log, at, calendars, period_of, promises)
     return PromiseKpis(
         promise=promise.id,
         at=at,
-        commitments=tuple(RULES[type(c.target)](c, c.target, context) for c in promise.commitments),
-        outcomes=tuple(evaluate_outcome(i, context) for i in promise.outcome_indicators),
+        commitments=tuple(
+            RULES[type(c.target)](c, c.target, context)
+            for c in promise.commitments
+            if wanted is None or wanted(c.id)
+        ),
+        outcomes=tuple(
+            evaluate_outcome(i, context)
+            for i in promise.outcome_indicators
+            if wanted is None or wanted(i.id)
+        ),
     )
 
 
