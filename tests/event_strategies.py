@@ -20,6 +20,7 @@ from shared.contracts.events import (
     DeliverableCompleted,
     EventData,
     EventRetracted,
+    ExplanationPublished,
     IncidentRecorded,
     Participants,
     Period,
@@ -119,6 +120,13 @@ DATA_MODELS: dict[type[EventData], st.SearchStrategy[EventData]] = {
     ),
     DeliverableCompleted: st.builds(
         DeliverableCompleted, **commitment_fields, title=text(1, 200), link=st.none() | links
+    ),
+    ExplanationPublished: st.builds(
+        ExplanationPublished,
+        **commitment_fields,
+        period=st.builds(Period, start=st.dates(), end=st.dates()),
+        kind=st.sampled_from(["comment", "remedy", "not-pursued"]),
+        text=text(1, 2000),
     ),
     EventRetracted: st.builds(EventRetracted, event_id=text(1, 200), reason=text(1, 500)),
 }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from shared.contracts.cloudevents import CloudEvent, Instant
 from shared.contracts.errors import InvalidEvent
@@ -133,6 +133,39 @@ class DeliverableCompleted(CommitmentEvent):
     link: HttpUrl | None = None
 
 
+ExplanationKind = Literal["comment", "remedy", "not-pursued"]
+
+
+class ExplanationPublished(CommitmentEvent):
+    """The organisations responsible for a commitment say, to the people the promise is made
+    to, why it stands as it does in a period and what they will do about it. `not-pursued`:
+    it was deliberately not pursued in that period, which it then shows instead of `missed`
+    (and nobody is reminded of it). Shown with the KPI, in the weekly digest, in the follow-up
+    report and on the public site; retracted like any event."""
+
+    TYPE = "explanation.published"
+
+    period: Period = Field(
+        description="the commitment's period it explains, as the KPI API shows it "
+        "({start, end}, end excluded); it explains the period that holds its start"
+    )
+    kind: ExplanationKind = Field(
+        description="comment: why it stands so; remedy: what will be done instead; "
+        "not-pursued: deliberately not pursued in the period"
+    )
+    text: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="plain text for the public, in the promise's language; never anything "
+        "that identifies a person"
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _period_has_days(cls, period: Period) -> Period:
+        if period.end <= period.start:
+            raise ValueError("its end (excluded) must come after its start")
+        return period
+
+
 class EventRetracted(EventData):
     """An earlier event of the same source is withdrawn; a correction re-sends it anew."""
 
@@ -151,6 +184,7 @@ EVENT_TYPES: Mapping[str, type[EventData]] = {
         IncidentRecorded,
         SurveyPublished,
         DeliverableCompleted,
+        ExplanationPublished,
         EventRetracted,
     )
 }

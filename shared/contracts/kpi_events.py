@@ -15,7 +15,14 @@ from shared.contracts.events import EventData, Organisations, Slug
 METRICS_SOURCE = "lofte/metrics"
 
 StatusName = Literal[
-    "achieved", "on-track", "at-risk", "behind", "missed", "not-started", "awaiting-data"
+    "achieved",
+    "on-track",
+    "at-risk",
+    "behind",
+    "missed",
+    "not-started",
+    "awaiting-data",
+    "not-pursued",
 ]
 
 

@@ -27,6 +27,9 @@ class Status(StrEnum):
     MISSED = "missed"
     NOT_STARTED = "not-started"
     AWAITING_DATA = "awaiting-data"
+    # A commitment its organisations deliberately did not pursue in the period, and said so
+    # (an `explanation.published` of kind `not-pursued`): shown instead of missed.
+    NOT_PURSUED = "not-pursued"
 
 
 # Written as Python's isoformat does ("+00:00", not "Z"): what readers have always seen.
@@ -58,6 +61,15 @@ class Occurrence(_View):
     place: str | None = None
 
 
+class ExplanationView(_View):
+    """What the organisations responsible said about the period (`explanation.published`)."""
+
+    kind: Literal["comment", "remedy", "not-pursued"]
+    text: str
+    organisations: list[str]
+    published_at: Moment
+
+
 class CommitmentKpiView(_View):
     id: str
     kind: CommitmentKind
@@ -79,6 +91,9 @@ class CommitmentKpiView(_View):
     completed_at: Moment | None = Field(None, description="deliverable")
     due: date | None = Field(None, description="deliverable")
     previous: int | None = Field(None, description="open-count: the same span a year earlier")
+    explanations: list[ExplanationView] = Field(
+        default_factory=list, description="what its organisations said about the period"
+    )
 
 
 class OutcomeKpiView(_View):

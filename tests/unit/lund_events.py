@@ -110,6 +110,24 @@ def deliverable(commitment: str, when: datetime, title: str = "Klotterfoldern") 
     return envelope("deliverable.completed", when, data, source=KOMMUNEN, event_id=None)
 
 
+def explanation(
+    commitment: str,
+    when: datetime,
+    period: tuple[date, date],
+    kind: str = "comment",
+    text: str = "Volontärerna behövdes vid skolstarten.",
+    organisations: tuple[str, ...] = ("polisen",),
+) -> KnownEvent:
+    data = {
+        "commitment": commitment,
+        "organisations": list(organisations),
+        "period": {"start": period[0].isoformat(), "end": period[1].isoformat()},
+        "kind": kind,
+        "text": text,
+    }
+    return envelope("explanation.published", when, data, source=POLISEN, event_id=None)
+
+
 def retraction(
     of: KnownEvent, when: datetime, *, source: str | None = None, event_id: str | None = None
 ) -> KnownEvent:

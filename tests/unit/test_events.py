@@ -21,6 +21,7 @@ def test_every_type_partners_send_is_known() -> None:
         "incident.recorded",
         "survey.published",
         "deliverable.completed",
+        "explanation.published",
         "event.retracted",
     }
 

@@ -28,6 +28,7 @@ STATUSES: dict[int, tuple[str, str, str]] = {
     5: ("at-risk", "Riskerar att missas", "orange"),
     6: ("on-track", "I fas", "green"),
     7: ("achieved", "Uppnått", "dark-green"),
+    8: ("not-pursued", "Medvetet avstått", "purple"),
 }
 
 

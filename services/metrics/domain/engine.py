@@ -20,6 +20,7 @@ from services.metrics.domain.belonging import belonging
 from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
+from services.metrics.domain.explanations import explained
 from services.metrics.domain.facts import FactLog, KnownEvent, distinct
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.domain.one_off import evaluate_dated, evaluate_deliverable
@@ -88,7 +89,7 @@ def evaluate_log(
         promise=promise.id,
         at=at,
         commitments=tuple(
-            RULES[type(c.target)](c, c.target, context)
+            explained(RULES[type(c.target)](c, c.target, context), context)
             for c in promise.commitments
             if wanted is None or wanted(c.id)
         ),
@@ -115,7 +116,8 @@ def evaluate_item(
     context = _context(promise, log, at, calendars, period_of, promises)
     for commitment in promise.commitments:
         if commitment.id == item_id:
-            return RULES[type(commitment.target)](commitment, commitment.target, context)
+            rule = RULES[type(commitment.target)]
+            return explained(rule(commitment, commitment.target, context), context)
     for indicator in promise.outcome_indicators:
         if indicator.id == item_id:
             return evaluate_outcome(indicator, context)

@@ -38,6 +38,7 @@ from shared.contracts.events import (
     DeliverableCompleted,
     EventData,
     EventRetracted,
+    ExplanationPublished,
     IncidentRecorded,
     SurveyPublished,
 )
@@ -112,6 +113,7 @@ class Facts:
     deliverables: Mapping[str, Sequence[Fact[DeliverableCompleted]]]
     incidents: Sequence[Fact[IncidentRecorded]]
     surveys: Mapping[str, Sequence[Fact[SurveyPublished]]]
+    explanations: Mapping[str, Sequence[Fact[ExplanationPublished]]]
 
     def activities_of(self, commitment: str) -> Sequence[Fact[ActivityCompleted]]:
         return self.activities.get(commitment, ())
@@ -121,6 +123,9 @@ class Facts:
 
     def surveys_of(self, indicator: str) -> Sequence[Fact[SurveyPublished]]:
         return self.surveys.get(indicator, ())
+
+    def explanations_of(self, commitment: str) -> Sequence[Fact[ExplanationPublished]]:
+        return self.explanations.get(commitment, ())
 
 
 def on_days(facts: Sequence[Fact[D]], first: date, end: date) -> Sequence[Fact[D]]:
@@ -170,6 +175,9 @@ class FactLog:
         )
         self._incidents: _Timeline[IncidentRecorded] = _Timeline()
         self._surveys: defaultdict[str, _Timeline[SurveyPublished]] = defaultdict(_Timeline)
+        self._explanations: defaultdict[Group, _Timeline[ExplanationPublished]] = defaultdict(
+            _Timeline
+        )
         # (source, retracted id) -> when it was first retracted.
         self._retractions: dict[tuple[str, str], datetime] = {}
         # Years of history are mostly the same few incidents over and over: equal data and
@@ -204,6 +212,8 @@ class FactLog:
                 timeline = self._incidents
             elif isinstance(data, SurveyPublished):
                 timeline = self._surveys[data.indicator]
+            elif isinstance(data, ExplanationPublished):
+                timeline = self._explanations[data.commitment, data.promise]
             else:
                 continue
             timeline.pending.append(
@@ -245,4 +255,5 @@ class FactLog:
             by_commitment(self._deliverables),
             known(self._incidents),
             {indicator: known(t) for indicator, t in self._surveys.items()},
+            by_commitment(self._explanations),
         )

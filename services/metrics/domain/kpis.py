@@ -41,6 +41,16 @@ class OccurrenceState:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """What the organisations responsible said about a commitment's period, and when."""
+
+    kind: Literal["comment", "remedy", "not-pursued"]
+    text: str
+    organisations: tuple[str, ...]
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CommitmentKpi:
     id: str
     kind: Literal["count", "recurring", "coverage", "dated", "deliverable", "open-count"]
@@ -70,6 +80,8 @@ class CommitmentKpi:
     due: date | None = None
     # open-count
     previous: int | None = None
+    # what its organisations said about the period, oldest first (`explanations.py`)
+    explanations: tuple[Explanation, ...] = ()
 
     @property
     def progress_ratio(self) -> float | None:

@@ -20,6 +20,7 @@ STATUS_NAMES: Mapping[Language, Mapping[StatusName, str]] = {
         "missed": "missat",
         "not-started": "ej påbörjat",
         "awaiting-data": "inväntar data",
+        "not-pursued": "medvetet avstått",
     },
     "en": {
         "achieved": "achieved",
@@ -29,6 +30,7 @@ STATUS_NAMES: Mapping[Language, Mapping[StatusName, str]] = {
         "missed": "missed",
         "not-started": "not started",
         "awaiting-data": "awaiting data",
+        "not-pursued": "deliberately not pursued",
     },
 }
 
