@@ -58,6 +58,7 @@ class Site:
             status_sign=wording.status_sign,
             category_word=partial(wording.category_word, language=language),
             day=partial(wording.day, language=language),
+            month=partial(wording.month, language=language),
             number=partial(wording.number, language=language),
             percent=partial(wording.percent, language=language),
             age=partial(wording.age, language=language),

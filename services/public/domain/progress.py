@@ -26,7 +26,7 @@ from services.public.domain.figures import (
     as_text,
 )
 from services.public.domain.snapshot import Snapshot
-from shared.promises import Commitment, OutcomeIndicator, Promise
+from shared.promises import Commitment, DatedTarget, OutcomeIndicator, Promise, Target
 
 UNCLASSIFIED = "narkotika.ospecificerat"
 
@@ -67,6 +67,15 @@ class CommitmentProgress:
     occurrences: tuple[OccurrenceProgress, ...] = ()
     completed_at: datetime | None = None
     due: date | None = None
+
+    @property
+    def missed_by_month(self) -> tuple[tuple[date, tuple[int, ...]], ...]:
+        """The missed days under their month (its first day), which keeps a year of weekly
+        misses readable."""
+        months: dict[date, list[int]] = {}
+        for day in sorted(self.missed_slots):
+            months.setdefault(day.replace(day=1), []).append(day.day)
+        return tuple((month, tuple(days)) for month, days in months.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +139,17 @@ def _by_id(snapshot: Snapshot | None, key: str) -> dict[str, dict[str, Any]]:
     return {str(i["id"]): i for i in items if isinstance(i, dict) and "id" in i}
 
 
+def _planned_places(target: Target) -> dict[str, str]:
+    """Where each dated occurrence is to be held, by its id ("*": wherever the window says)."""
+    if not isinstance(target, DatedTarget):
+        return {}
+    if target.window is not None:
+        return {"*": target.window.place} if target.window.place else {}
+    return {o.id: o.place for o in target.occurrences}
+
+
 def _commitment(promise: Promise, c: Commitment, kpi: dict[str, Any] | None) -> CommitmentProgress:
+    planned = _planned_places(c.target)
     names = tuple(p.name for r in c.responsible if (p := promise.organisation(r)))
     kpi = kpi or {}
     coverage = kpi.get("coverage_by_organisation")
@@ -162,7 +181,8 @@ def _commitment(promise: Promise, c: Commitment, kpi: dict[str, Any] | None) -> 
                 due=as_moment(o.get("due")),
                 held=o.get("held") is True,
                 held_at=as_moment(o.get("held_at")),
-                place=as_text(o.get("place")),
+                # Where it was held; until then, where it is to be.
+                place=as_text(o.get("place")) or planned.get(str(o.get("id")), planned.get("*")),
             )
             for o in (occurrences if isinstance(occurrences, list) else ())
             if isinstance(o, dict)

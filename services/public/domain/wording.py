@@ -116,6 +116,11 @@ def day(value: date, language: Language) -> str:
     return f"{value.day} {_MONTHS[language][value.month - 1]} {value.year}"
 
 
+def month(value: date, language: Language) -> str:
+    """`januari 2026` / `January 2026`."""
+    return f"{_MONTHS[language][value.month - 1]} {value.year}"
+
+
 def moment(value: datetime, language: Language, zone: ZoneInfo) -> str:
     """`1 mars 2017 kl. 18:30` / `1 March 2017 at 18:30`, in the promise's time zone."""
     local = value.astimezone(zone)
