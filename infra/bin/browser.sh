@@ -19,10 +19,12 @@ cmd_install() {
   # Fonts with the Swedish letters, so that screenshots show text as people see it.
   [[ -d /usr/share/fonts/truetype/dejavu ]] || apt_install fonts-dejavu-core
   need_cmd npm npm
-  if [[ ! -s $AXE_JS ]] || ! cmp -s "$BROWSER_DIR/package-lock.json" \
-    "$BROWSER_DIR/node_modules/.package-lock.json" 2>/dev/null; then
+  # Installed again whenever the pin changed since the last install.
+  local stamp=$BROWSER_DIR/node_modules/.installed-from-lock
+  if [[ ! -s $AXE_JS ]] || ! cmp -s "$BROWSER_DIR/package-lock.json" "$stamp"; then
     log "npm ci (axe-core, as pinned in $BROWSER_DIR/package-lock.json)"
     npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit --no-fund >&2
+    cp -- "$BROWSER_DIR/package-lock.json" "$stamp"
   fi
   [[ -s $AXE_JS ]] || die "npm ci ran but $AXE_JS is missing"
   log "installed ($(command -v chromium), axe-core in $BROWSER_DIR/node_modules)"
