@@ -570,9 +570,9 @@ def test_public_site_waits_for_nothing_and_reads_the_metrics_service_by_its_comp
     assert "depends_on" not in public  # it must come up, and stay up, whatever else is down
     assert (metrics.hostname, str(metrics.port)) == ("metrics", container_port(compose, "metrics"))
     assert environment["HTTP_HOST"] == "0.0.0.0"  # noqa: S104 - in a container, on purpose
-    assert any(
-        m.target == environment["STATE_DIR"] and not m.is_bind for m in mounts(public)
-    ), "the figures it keeps must outlive the container"
+    assert any(m.target == environment["STATE_DIR"] and not m.is_bind for m in mounts(public)), (
+        "the figures it keeps must outlive the container"
+    )
 
 
 # --- the tests: the image recipe ------------------------------------------------------------
