@@ -2,8 +2,10 @@
 and in the open data, and the site keeps answering, saying how old its figures are, while
 the metrics service is down and after a restart of its own."""
 
+import asyncio
 import csv
 import io
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -98,3 +100,28 @@ async def test_with_the_metrics_service_down_the_site_shows_its_last_figures_and
     assert "Siffrorna har inte kunnat uppdateras sedan dess" in again
     published = await get_json(f"{restarted.url}/promises/lund-2017.json")
     assert commitment(published, "klotter-folder")["status"] == "achieved"
+
+
+async def test_the_site_s_metrics_say_how_old_its_figures_are_in_prometheus_form(
+    site: Running,
+) -> None:
+    await eventually(
+        lambda: get_json(f"{site.public.url}/promises/lund-2017.json"),
+        lambda body: body["fetched_at"] is not None,
+    )
+    async with httpx.AsyncClient(timeout=5) as client:
+        exposition = (await client.get(f"{site.public.url}/metrics")).text
+    assert 'lofte_public_kpi_reads_total{outcome="read"}' in exposition
+    assert 'lofte_public_figures_age_seconds{promise="lund-2017"}' in exposition
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: run `make test`, which installs it"
+    checker = await asyncio.create_subprocess_exec(
+        promtool,
+        "check",
+        "metrics",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(checker.communicate(exposition.encode()), 30)
+    assert checker.returncode == 0, output.decode()
