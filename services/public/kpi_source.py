@@ -1,5 +1,6 @@
 """Reading a promise's KPIs from the metrics service's API, as staff would, with a key."""
 
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -13,9 +14,15 @@ class KpiSource:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def promise_kpis(self, promise_id: str) -> dict[str, Any]:
+    async def promise_kpis(
+        self, promise_id: str, at: datetime | None = None, period_of: date | None = None
+    ) -> dict[str, Any]:
+        """The KPIs now, or as of `at` for the periods holding `period_of`."""
+        params = {"at": at.isoformat()} if at else {}
+        if period_of:
+            params["period_of"] = period_of.isoformat()
         try:
-            response = await self._client.get(f"/v1/promises/{promise_id}/kpis")
+            response = await self._client.get(f"/v1/promises/{promise_id}/kpis", params=params)
         except httpx.HTTPError as error:
             raise KpiUnavailable(f"{type(error).__name__}: {error}") from error
         if response.status_code != 200:

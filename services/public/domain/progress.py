@@ -83,6 +83,8 @@ class CategoryRow:
     category: str
     value: int | None
     baseline: int | None
+    # What to call it where it is not an incident category: a commitment's title.
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,9 @@ def _commitment(promise: Promise, c: Commitment, kpi: dict[str, Any] | None) -> 
     )
 
 
-def _outcome(indicator: OutcomeIndicator, kpi: dict[str, Any] | None) -> OutcomeProgress:
+def _outcome(
+    promise: Promise, indicator: OutcomeIndicator, kpi: dict[str, Any] | None
+) -> OutcomeProgress:
     kpi = kpi or {}
     values = kpi.get("by_category")
     measured = values if isinstance(values, dict) else {}
@@ -218,7 +222,12 @@ def _outcome(indicator: OutcomeIndicator, kpi: dict[str, Any] | None) -> Outcome
         baseline_period=Period(baseline.period.start, baseline.period.end) if baseline else None,
         baseline_total=baseline.total if baseline else None,
         categories=tuple(
-            CategoryRow(c, as_int(measured.get(c)), published.get(c) if baseline else None)
+            CategoryRow(
+                c,
+                as_int(measured.get(c)),
+                published.get(c) if baseline else None,
+                found.title if (found := promise.commitment(c)) else None,
+            )
             for c in categories
         )
         if len(categories) > 1
@@ -249,7 +258,9 @@ def progress(promise: Promise, snapshot: Snapshot | None) -> PromiseProgress:
             )
             for area in promise.focus_areas
         ),
-        outcomes=tuple(_outcome(i, outcomes.get(i.id)) for i in promise.outcome_indicators),
+        outcomes=tuple(
+            _outcome(promise, i, outcomes.get(i.id)) for i in promise.outcome_indicators
+        ),
         figures_at=as_moment(snapshot.kpis.get("at")) if snapshot else None,
         fetched_at=snapshot.fetched_at if snapshot else None,
     )

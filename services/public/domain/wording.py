@@ -139,7 +139,8 @@ def number(value: float | None, language: Language, decimals: int = 0) -> str:
 def percent(ratio: float | None, language: Language, signed: bool = False) -> str:
     if ratio is None:
         return "–"
-    shown = number(abs(ratio) * 100, language)
+    # A change under ten percent keeps a decimal: +0 % would hide that it moved at all.
+    shown = number(abs(ratio) * 100, language, decimals=1 if abs(ratio) < 0.1 else 0)
     sign = ("+" if ratio > 0 else "−" if ratio < 0 else "±") if signed else ""
     return f"{sign}{shown} %" if language == "sv" else f"{sign}{shown}%"
 
