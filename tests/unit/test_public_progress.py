@@ -11,6 +11,7 @@ import pytest
 from services.public.domain.language import choose_language
 from services.public.domain.open_data import promise_csv, promise_data
 from services.public.domain.progress import progress
+from services.public.domain.report_period import parse_period
 from services.public.domain.snapshot import Snapshot, snapshot_from_text, snapshot_to_text
 from services.public.domain.wording import age, number, percent
 from shared.promises import Promise, default_promises
@@ -197,3 +198,33 @@ def test_numbers_and_ages_are_written_as_each_language_writes_them() -> None:
     assert age(timedelta(minutes=3), "sv") == "för 3 minuter sedan"
     assert age(timedelta(hours=1, minutes=5), "en") == "1 hour ago"
     assert age(timedelta(seconds=20), "sv") == "nyss"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2017", date(2017, 1, 1), date(2017, 12, 31)),
+        ("2017H1", date(2017, 1, 1), date(2017, 6, 30)),
+        ("2017h2", date(2017, 7, 1), date(2017, 12, 31)),
+    ],
+)
+def test_a_report_covers_a_year_or_a_half_year(text: str, first: date, last: date) -> None:
+    period = parse_period(text)
+
+    assert (period.first, period.last) == (first, last)
+
+
+@pytest.mark.parametrize("text", ["17", "2017H3", "2017-06", "H1", ""])
+def test_a_report_period_that_is_neither_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a year"):
+        parse_period(text)
+
+
+def test_a_report_shows_the_kpis_at_the_end_of_its_period_or_now() -> None:
+    stockholm = lund().zone
+    now = datetime(2017, 9, 1, 12, tzinfo=UTC)
+
+    assert parse_period("2017H1").evaluated_at(stockholm, now) == datetime(
+        2017, 7, 1, tzinfo=stockholm
+    )
+    assert parse_period("2017").evaluated_at(stockholm, now) == now

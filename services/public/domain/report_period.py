@@ -24,10 +24,9 @@ class ReportPeriod:
         return "H" in self.label
 
     def evaluated_at(self, zone: ZoneInfo, now: datetime) -> datetime:
-        """The last moment of the period in the promise's time zone, or now if that is
-        still to come."""
-        end = datetime.combine(self.last + timedelta(days=1), time(), zone) - timedelta(seconds=1)
-        return min(end, now)
+        """The period's end (midnight after its last day, in the promise's time zone: the
+        moment a year's verdicts fall), or now if that is still to come."""
+        return min(datetime.combine(self.last + timedelta(days=1), time(), zone), now)
 
 
 def parse_period(text: str) -> ReportPeriod:
