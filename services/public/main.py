@@ -5,7 +5,9 @@ is made: the kept figures are read and the metrics service is first asked as it 
 needs no database and no Kafka, so it keeps answering whatever else is down.
 """
 
+import base64
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -24,6 +26,8 @@ from services.public.kpi_source import KpiSource, metrics_client
 from services.public.open_data_routes import router as open_data_router
 from services.public.pages import router as pages_router
 from services.public.refresher import Refresher
+from services.public.report_figures import ReportFigures
+from services.public.report_routes import router as report_router
 from services.public.settings import PublicSettings
 from services.public.site import Site
 from services.public.snapshot_store import SnapshotStore
@@ -36,9 +40,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 log = logging.getLogger(__name__)
 # No script runs on the site, nothing is framed, nothing is sent anywhere: a page that
 # someone manages to inject something into still cannot run it.
+# The report's web page carries its stylesheet inline (as its PDF needs); that stylesheet
+# alone is allowed, by its hash.
+REPORT_STYLE = base64.b64encode(
+    hashlib.sha256((TEMPLATES / "report.css").read_bytes()).digest()
+).decode()
 SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "content-security-policy": f"default-src 'none'; style-src 'self' 'sha256-{REPORT_STYLE}'; "
+    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
@@ -74,8 +83,9 @@ def create_app(
                 metrics=metrics,
             )
             refresher.restore()
+            reports = ReportFigures(KpiSource(client), SnapshotStore(settings.state_dir), clock)
             metrics.watch_ages([p.id for p in promises], refresher.snapshot, clock)
-            app.state.site = Site(settings, promises, refresher.snapshot, clock, templates)
+            app.state.site = Site(settings, promises, refresher.snapshot, clock, templates, reports)
             # Ready as soon as it can answer, with the kept figures or with none: only a
             # reading loop that died makes it unready.
             async with background(refresher.run()) as running:
@@ -108,6 +118,7 @@ def create_app(
 
     # The data first: /promises/{id}.csv is not a page of a promise called "{id}.csv".
     app.include_router(open_data_router)
+    app.include_router(report_router)
     app.include_router(pages_router)
     app.include_router(operations_router(registry, checks))
     return app

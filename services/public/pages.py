@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.public.domain.progress import PromiseProgress, progress
+from services.public.report_routes import report_years
 from services.public.site import Site
 
 router = APIRouter(include_in_schema=False)
@@ -48,6 +49,7 @@ async def promise_progress(request: Request, promise_id: str) -> HTMLResponse:
         zone=promise.zone,
         stale=snapshot is not None and snapshot.is_stale(site.clock(), site.stale_after),
         age_of=snapshot.age(site.clock()) if snapshot else None,
+        report_years=report_years(promise.valid_from, site.clock().astimezone(promise.zone).date()),
     )
 
 

@@ -16,6 +16,7 @@ from services.public.domain import wording
 from services.public.domain.labels import LABELS
 from services.public.domain.language import Language, choose_language
 from services.public.domain.snapshot import Snapshot
+from services.public.report_figures import ReportFigures
 from services.public.settings import PublicSettings
 from shared.promises import Promise
 
@@ -27,6 +28,7 @@ class Site:
     snapshot: Callable[[str], Snapshot | None]
     clock: Callable[[], datetime]
     templates: Environment
+    reports: ReportFigures
 
     def promise(self, promise_id: str) -> Promise:
         found = next((p for p in self.promises if p.id == promise_id), None)

@@ -19,10 +19,11 @@ class SnapshotStore:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
 
-    def _path(self, promise_id: str) -> Path:
-        return self._folder / f"{promise_id}.json"
+    def _path(self, name: str) -> Path:
+        return self._folder / f"{name}.json"
 
-    def save(self, snapshot: Snapshot) -> None:
+    def save(self, snapshot: Snapshot, name: str | None = None) -> None:
+        """Keep `snapshot` as the promise's latest, or under `name` (a report's figures)."""
         self._folder.mkdir(parents=True, exist_ok=True)
         descriptor, aside = tempfile.mkstemp(dir=self._folder, prefix=".", suffix=".tmp")
         try:
@@ -30,19 +31,19 @@ class SnapshotStore:
                 file.write(snapshot_to_text(snapshot))
                 file.flush()
                 os.fsync(file.fileno())
-            os.replace(aside, self._path(snapshot.promise_id))
+            os.replace(aside, self._path(name or snapshot.promise_id))
         except BaseException:
             Path(aside).unlink(missing_ok=True)
             raise
 
-    def load(self, promise_id: str) -> Snapshot | None:
-        """The snapshot kept for the promise; None when there is none or it cannot be read
-        (said in the log: the site then shows the promise without figures)."""
-        path = self._path(promise_id)
+    def load(self, name: str) -> Snapshot | None:
+        """The snapshot kept under `name` (a promise's id for its latest); None when there
+        is none or it cannot be read (said in the log: the site then shows none)."""
+        path = self._path(name)
         try:
             return snapshot_from_text(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("the kept figures of %s cannot be read (%s): %s", promise_id, path, error)
+            log.warning("the kept figures %s cannot be read (%s): %s", name, path, error)
             return None

@@ -84,6 +84,10 @@ async def test_with_the_metrics_service_down_the_site_shows_its_last_figures_and
         lambda body: commitment(body, "volontarinsatser")["done"] == 1,
     )
 
+    report_url = f"{site.public.url}/promises/lund-2017/report/2017.csv"
+    async with httpx.AsyncClient(timeout=30) as client:
+        report_before = (await client.get(report_url)).text
+
     stop([site.metrics])
 
     stale = await eventually(
@@ -100,6 +104,12 @@ async def test_with_the_metrics_service_down_the_site_shows_its_last_figures_and
     assert "Siffrorna har inte kunnat uppdateras sedan dess" in again
     published = await get_json(f"{restarted.url}/promises/lund-2017.json")
     assert commitment(published, "klotter-folder")["status"] == "achieved"
+    async with httpx.AsyncClient(timeout=30) as client:
+        report_after = await client.get(f"{restarted.url}/promises/lund-2017/report/2017.csv")
+        never_read = await client.get(f"{restarted.url}/promises/lund-2017/report/2018.csv")
+    assert report_after.status_code == 200
+    assert report_after.text == report_before  # the report's figures as kept
+    assert never_read.status_code == 503
 
 
 async def test_the_site_s_metrics_say_how_old_its_figures_are_in_prometheus_form(

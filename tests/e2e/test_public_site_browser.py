@@ -14,7 +14,14 @@ from tests.processes import service_env
 from tests.public_site import Running, public_site, report_progress
 from tests.service_http import get_json
 
-PAGES = ("/", "/promises/lund-2017", "/promises/lund-2017/lofte", "/tillganglighet", "/saknas")
+PAGES = (
+    "/",
+    "/promises/lund-2017",
+    "/promises/lund-2017/lofte",
+    "/promises/lund-2017/report/2017.html",
+    "/tillganglighet",
+    "/saknas",
+)
 
 
 @pytest.fixture
@@ -103,3 +110,16 @@ async def test_the_page_prints_without_its_navigation_and_is_left_as_a_screensho
     assert await page.locator("h1").is_visible()
     pdf = await page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+async def test_the_report_page_is_styled_under_the_site_s_content_security_policy(
+    site: Running, browser: Browser
+) -> None:
+    # Without bypassing the policy, as a visitor's browser sees the page.
+    context = await browser.new_context(locale="sv-SE")
+    page = await context.new_page()
+    await page.goto(f"{site.public.url}/promises/lund-2017/report/2017.html")
+    heading = page.locator("h1")
+    colour = await heading.evaluate("e => getComputedStyle(e).color")
+    await context.close()
+    assert colour == "rgb(20, 54, 93)"  # the report's own stylesheet applied

@@ -83,6 +83,10 @@ LABELS: Final[dict[Language, dict[str, str]]] = {
         "progress_link": "Se hur det går med löftet",
         "measured_how": "Hur det mäts",
         "accessibility_title": "Tillgänglighet för Löftes uppföljningssidor",
+        "reports": "Uppföljningsrapporter",
+        "reports_intro": "Hela årets uppföljning, som den såg ut vid årets slut (för innevarande "
+        "år: som den ser ut nu). Halvår finns också, till exempel 2017H1 i adressen.",
+        "web_page": "webbsida",
     },
     "en": {
         "site_name": "Löfte – following up citizen promises",
@@ -158,5 +162,9 @@ LABELS: Final[dict[Language, dict[str, str]]] = {
         "progress_link": "See how the promise is going",
         "measured_how": "How it is measured",
         "accessibility_title": "Accessibility of Löfte's follow-up pages",
+        "reports": "Follow-up reports",
+        "reports_intro": "Each year's follow-up as it stood at the year's end (for the current "
+        "year: as it stands now). Half years are there too, e.g. 2017H1 in the address.",
+        "web_page": "web page",
     },
 }
