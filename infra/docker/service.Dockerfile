@@ -30,6 +30,14 @@ RUN test -n "$SERVICE" && test -n "$PORT" || { \
       echo "build with --build-arg SERVICE=<activities|metrics|notifications|public> --build-arg PORT=<its HTTP port>" >&2; \
       exit 1; }
 
+# The public site lays out its reports as PDF with WeasyPrint, which needs Pango; no other
+# service does.
+RUN if [ "$SERVICE" = public ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+
 # The shared kernel and this one service only: inside the image a service
 # cannot import another.
 COPY shared/ shared/
