@@ -65,6 +65,9 @@ async def _kpis(
 
 
 def run_report(args: Namespace) -> int:
+    if args.format == "pdf" and args.output is None and sys.stdout.isatty():
+        print("a PDF is not for the terminal: give a file with -o", file=sys.stderr)
+        return 2
     settings = PublicSettings()
     try:
         period = parse_period(args.period)

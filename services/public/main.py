@@ -62,6 +62,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or PublicSettings()
     configure_logging(SERVICE, settings.log_level)
+    # What it runs with, for whoever reads the log; the repr shows no secret.
+    log.info("%s starting with %r", SERVICE, settings)
     promises = deployed_promises(settings.promise_files, settings.promises_dir)
     registry = CollectorRegistry()
     metrics = PublicMetrics(registry)
