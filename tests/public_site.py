@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.factories import activity_completed, deliverable_completed
 from tests.keys import create_key, staff_key
-from tests.processes import ServiceProcess, start, stop, wait_ready
+from tests.processes import ServiceProcess, free_port, start, stop, wait_ready
 from tests.service_http import post_event
 
 
@@ -38,8 +38,10 @@ async def public_site(
     staff = await staff_key(database_url, "kommunen")
     activities = start("activities", env, log_dir)
     metrics = start("metrics", env, log_dir)
+    port = free_port()
     public_env = {
         **env,
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "METRICS_URL": metrics.url,
         "METRICS_API_KEY": staff,
         "STATE_DIR": str(log_dir / "public-state"),
@@ -47,7 +49,7 @@ async def public_site(
         **public,
     }
     running = Running(
-        activities, metrics, start("public", public_env, log_dir), staff, log_dir, public_env
+        activities, metrics, start("public", public_env, log_dir, port), staff, log_dir, public_env
     )
     try:
         for service in (activities, metrics, running.public):

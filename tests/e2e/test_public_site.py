@@ -135,3 +135,25 @@ async def test_the_site_s_metrics_say_how_old_its_figures_are_in_prometheus_form
     )
     output, _ = await asyncio.wait_for(checker.communicate(exposition.encode()), 30)
     assert checker.returncode == 0, output.decode()
+
+
+async def test_the_dcat_catalogue_describes_the_open_data_where_it_is_served(
+    site: Running,
+) -> None:
+    catalogue = await get_json(f"{site.public.url}/dcat.jsonld")
+
+    graph = {node["@id"]: node for node in catalogue["@graph"]}
+    [catalog] = [n for n in graph.values() if n["@type"] == "dcat:Catalog"]
+    [dataset] = catalog["dcat:dataset"]
+    assert graph[catalog["dcterms:publisher"]["@id"]]["foaf:name"]["@value"] == "Lunds kommun"
+    assert dataset["dcat:contactPoint"]["vcard:hasEmail"]["@id"].startswith("mailto:")
+    assert "Medborgarlöfte Lund" in dataset["dcterms:title"]["@value"]
+    served = {}
+    async with httpx.AsyncClient(timeout=5) as client:
+        for distribution in dataset["dcat:distribution"]:
+            response = await client.get(distribution["dcat:downloadURL"]["@id"])
+            served[distribution["dcterms:format"]["@id"].rpartition("/")[2]] = (
+                response.status_code,
+                response.headers["content-type"].partition(";")[0],
+            )
+    assert served == {"CSV": (200, "text/csv"), "JSON": (200, "application/json")}
