@@ -38,19 +38,23 @@ from shared.runtime import background
 
 TEMPLATES = Path(__file__).parent / "templates"
 log = logging.getLogger(__name__)
-# No script runs on the site, nothing is framed, nothing is sent anywhere: a page that
-# someone manages to inject something into still cannot run it.
-# The report's web page carries its stylesheet inline (as its PDF needs); that stylesheet
-# alone is allowed, by its hash.
-REPORT_STYLE = base64.b64encode(
-    hashlib.sha256((TEMPLATES / "report.css").read_bytes()).digest()
-).decode()
-SECURITY_HEADERS = {
-    "content-security-policy": f"default-src 'none'; style-src 'self' 'sha256-{REPORT_STYLE}'; "
-    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-}
+
+
+def protective_headers() -> dict[str, str]:
+    """No script runs on the site, nothing is framed, nothing is sent anywhere: a page that
+    someone manages to inject something into still cannot run it. The report's web page
+    carries its stylesheet inline (as its PDF needs); that stylesheet alone is allowed, by
+    its hash."""
+    report_style = base64.b64encode(
+        hashlib.sha256((TEMPLATES / "report.css").read_bytes()).digest()
+    ).decode()
+    return {
+        "content-security-policy": f"default-src 'none'; style-src 'self' "
+        f"'sha256-{report_style}'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+    }
 
 
 def utc_now() -> datetime:
@@ -68,6 +72,7 @@ def create_app(
     registry = CollectorRegistry()
     metrics = PublicMetrics(registry)
     checks: dict[str, ReadinessCheck] = {}
+    headers = protective_headers()
     templates = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
     )
@@ -106,7 +111,7 @@ def create_app(
     @app.middleware("http")
     async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers)
         return response
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,6 +1,7 @@
 """The site's pages: the promises, each promise's progress and text, the accessibility
 statement. HTML that works without scripts, in Swedish or English."""
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,12 @@ from services.public.report_routes import report_years
 from services.public.site import Site
 
 router = APIRouter(include_in_schema=False)
-STYLESHEET = (Path(__file__).parent / "templates" / "site.css").read_bytes()
+STYLESHEET = Path(__file__).parent / "templates" / "site.css"
+
+
+@functools.cache
+def stylesheet_bytes() -> bytes:
+    return STYLESHEET.read_bytes()
 
 
 def _site(request: Request) -> Site:
@@ -69,7 +75,7 @@ async def accessibility_statement(request: Request) -> HTMLResponse:
 @router.get("/site.css")
 async def stylesheet() -> Response:
     return Response(
-        STYLESHEET,
+        stylesheet_bytes(),
         media_type="text/css; charset=utf-8",
         headers={"cache-control": "public, max-age=3600"},
     )
