@@ -22,6 +22,7 @@ $(INSTALLED): requirements/runtime.txt requirements/dev.txt pyproject.toml
 venv: $(INSTALLED) ## Create the virtualenv with the pinned dependencies
 
 up: venv ## Start Kafka, PostgreSQL, Prometheus, the services (SCALE=N: N of each) and (unless SIMULATOR=0) the simulator
+	infra/bin/pdf.sh install
 	infra/bin/infra.sh up
 	infra/bin/services.sh up
 	infra/bin/services.sh summary
@@ -41,6 +42,8 @@ test: venv lint typecheck ## Lint, type-check and run every test but the chaos s
 	infra/bin/prometheus.sh install
 	infra/bin/wrk.sh install
 	infra/bin/receivers.sh install
+	infra/bin/browser.sh install
+	infra/bin/pdf.sh install
 	LOFTE_KEYCLOAK=start infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
 
 test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Löfte services (and the partner simulator) as background processes.
 #
-#   infra/bin/services.sh up|down|status|summary [activities|metrics|notifications|simulator ...]
+#   infra/bin/services.sh up|down|status|summary [activities|metrics|notifications|public|simulator ...]
 #
 # Without names it acts on all; `up` starts the simulator unless SIMULATOR=0. The services
 # talk to the Kafka and PostgreSQL that infra/bin/infra.sh runs (start those first).
@@ -17,6 +17,7 @@ COMPONENT=services
 : "${LOFTE_ACTIVITIES_PORT:=8001}"
 : "${LOFTE_METRICS_PORT:=8002}"
 : "${LOFTE_NOTIFICATIONS_PORT:=8003}"
+: "${LOFTE_PUBLIC_PORT:=8004}"
 : "${LOFTE_SERVICE_START_TIMEOUT:=90}"
 : "${SIMULATOR:=1}"
 : "${SCALE:=1}"
@@ -34,10 +35,11 @@ DATABASE_URL_LOCAL="postgresql://lofte@127.0.0.1:$LOFTE_PG_PORT/lofte"
 SIMULATOR_KEYS=$LOFTE_DATA_DIR/simulator-keys
 # Every staff endpoint needs credentials: a staff key per organisation and an admin key for a
 # newcomer to try the APIs with, and an admin key the notifications service reads the KPIs
-# with for the weekly digest.
+# with for the weekly digest. The public site reads them with a staff key of the municipality,
+# which publishes it: the least a key may be and still read a promise's KPIs.
 STAFF_KEYS=$LOFTE_DATA_DIR/staff-keys
 ORGANISATIONS=(polisen kommunen raddningstjansten)
-SERVICES=(activities metrics notifications)
+SERVICES=(activities metrics notifications public)
 ALL=("${SERVICES[@]}" simulator)
 
 # Instance i of a service is named SERVICE-i, except the first, which is named as the service.
@@ -57,6 +59,7 @@ port_of() {
     activities) base=$LOFTE_ACTIVITIES_PORT ;;
     metrics) base=$LOFTE_METRICS_PORT ;;
     notifications) base=$LOFTE_NOTIFICATIONS_PORT ;;
+    public) base=$LOFTE_PUBLIC_PORT ;;
   esac
   printf '%s' "$((base + 10 * ($(number_of "$1") - 1)))"
 }
@@ -132,6 +135,14 @@ start_one() {
       ensure_demo_receivers
       own+=(ROUTING_FILE="$DEMO_ROUTING" SMTP__HOST=127.0.0.1 SMTP__PORT="$LOFTE_MAILDEV_SMTP_PORT")
     fi
+  elif [[ $(service_of "$name") == public ]]; then
+    ensure_staff_keys
+    # Every instance keeps the last figures in the same folder: a restarted one, or one
+    # that cannot reach the metrics service, shows what the others read.
+    own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
+      METRICS_API_KEY="$(key_in "$STAFF_KEYS" public)"
+      STATE_DIR="$LOFTE_DATA_DIR/public"
+      PUBLIC_URL="http://127.0.0.1:$port")
   fi
   (
     cd "$LOFTE_ROOT"
@@ -176,9 +187,15 @@ new_key() {
     --label "$2" || die "could not create a $1 key ($2)"
 }
 
-# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, and digest (admin).
+# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, digest (admin) and
+# public (the municipality's staff).
 ensure_staff_keys() {
-  [[ -s $STAFF_KEYS ]] && return 0
+  if [[ -s $STAFF_KEYS ]]; then
+    # A file made before the public site had a key gets one added.
+    [[ -n $(key_in "$STAFF_KEYS" public) ]] ||
+      printf 'public=%s\n' "$(new_key staff "make up: public site" kommunen)" >>"$STAFF_KEYS"
+    return 0
+  fi
   local organisation tmp=$STAFF_KEYS.tmp
   mkdir -p -- "$(dirname "$STAFF_KEYS")"
   (umask 077 && : >"$tmp")
@@ -187,6 +204,7 @@ ensure_staff_keys() {
   done
   printf 'admin=%s\n' "$(new_key admin "make up: admin")" >>"$tmp"
   printf 'digest=%s\n' "$(new_key admin "make up: notifications digest")" >>"$tmp"
+  printf 'public=%s\n' "$(new_key staff "make up: public site" kommunen)" >>"$tmp"
   mv -- "$tmp" "$STAFF_KEYS"
   log "created staff and admin API keys in $STAFF_KEYS"
 }
@@ -229,9 +247,16 @@ summary() {
   local name
   printf '\nLöfte is up (stop with: make down)\n'
   for name in $(all_instances); do
-    printf '  %-16s http://127.0.0.1:%s  (API docs: /docs, metrics: /metrics)\n' \
-      "$name" "$(port_of "$name")"
+    if [[ $(service_of "$name") == public ]]; then
+      printf '  %-16s http://127.0.0.1:%s  (the public site, metrics: /metrics)\n' \
+        "$name" "$(port_of "$name")"
+    else
+      printf '  %-16s http://127.0.0.1:%s  (API docs: /docs, metrics: /metrics)\n' \
+        "$name" "$(port_of "$name")"
+    fi
   done
+  printf '  %-16s http://127.0.0.1:%s/promises/lund-2017  (the public progress page, no key)\n' \
+    "public site" "$LOFTE_PUBLIC_PORT"
   printf '  %-16s http://127.0.0.1:%s\n' prometheus "$LOFTE_PROMETHEUS_PORT"
   printf '  %-16s KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' kafka "$LOFTE_KAFKA_PORT"
   printf '  %-16s DATABASE_URL=postgresql://lofte@127.0.0.1:%s/lofte\n' postgres "$LOFTE_PG_PORT"

@@ -27,8 +27,16 @@ ARG PORT
 # Without SERVICE the COPY below would read "services//" and bring in every
 # service, which is exactly what these images must not contain.
 RUN test -n "$SERVICE" && test -n "$PORT" || { \
-      echo "build with --build-arg SERVICE=<activities|metrics|notifications> --build-arg PORT=<its HTTP port>" >&2; \
+      echo "build with --build-arg SERVICE=<activities|metrics|notifications|public> --build-arg PORT=<its HTTP port>" >&2; \
       exit 1; }
+
+# The public site lays out its reports as PDF with WeasyPrint, which needs Pango; no other
+# service does.
+RUN if [ "$SERVICE" = public ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 
 # The shared kernel and this one service only: inside the image a service
 # cannot import another.
@@ -39,6 +47,10 @@ COPY services/${SERVICE}/ services/${SERVICE}/
 ENV LOFTE_SERVICE=${SERVICE} \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=${PORT}
+
+# A folder the service may write to (the public site keeps its last figures there); a
+# volume mounted on it takes this owner.
+RUN install -d -o lofte -g lofte /var/lib/lofte
 
 USER lofte
 EXPOSE ${PORT}

@@ -31,6 +31,7 @@ from packaging.specifiers import SpecifierSet
 from services.activities.settings import ActivitiesSettings
 from services.metrics.settings import MetricsSettings
 from services.notifications.settings import NotificationsSettings
+from services.public.settings import PublicSettings
 from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).parents[2]
@@ -43,6 +44,10 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "notifications": NotificationsSettings,
 }
 APP_SERVICES = tuple(SETTINGS)
+# Services that need neither Kafka nor PostgreSQL: the public site, which must stay up when
+# they are down.
+STANDALONE: dict[str, type[PublicSettings]] = {"public": PublicSettings}
+IMAGES = (*APP_SERVICES, *STANDALONE)
 INFRASTRUCTURE = ("kafka", "postgres", "prometheus", "grafana")
 
 # Compose's own syntax: $$, ${NAME}, ${NAME:-default}, ${NAME-default} and $NAME.
@@ -54,7 +59,8 @@ DOCKERFILE_VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z_]\w*)\}|\$(?P<bare>[A-
 
 
 def documented_port(service: str) -> int:
-    port = SETTINGS[service].model_fields["http_port"].default
+    settings = SETTINGS[service] if service in SETTINGS else STANDALONE[service]
+    port = settings.model_fields["http_port"].default
     assert isinstance(port, int)
     return port
 
@@ -362,7 +368,7 @@ def check_passes_only_on_a_healthy_service(command: list[str]) -> None:
 
 
 def test_compose_names_every_service(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {*INFRASTRUCTURE, *APP_SERVICES}
+    assert set(compose["services"]) == {*INFRASTRUCTURE, *IMAGES}
 
 
 def test_no_published_port_binds_all_interfaces(compose: dict[str, Any]) -> None:
@@ -461,7 +467,7 @@ def test_dependencies_have_a_health_check_to_wait_for(compose: dict[str, Any], n
 # --- the tests: each service ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_service_builds_its_own_image_from_a_dockerfile_in_the_repo(
     compose: dict[str, Any], name: str
 ) -> None:
@@ -533,7 +539,7 @@ def test_service_logs_in_with_the_password_postgres_was_given(
     assert settings.database_url.path == f"/{postgres['POSTGRES_DB']}"
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_service_publishes_its_documented_port_on_loopback_only(
     compose: dict[str, Any], name: str
 ) -> None:
@@ -542,7 +548,7 @@ def test_service_publishes_its_documented_port_on_loopback_only(
     assert published_ports(service(compose, name)) == [Published("127.0.0.1", port, port)]
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_service_is_restarted_and_its_health_check_asks_health(
     compose: dict[str, Any], name: str
 ) -> None:
@@ -554,10 +560,25 @@ def test_service_is_restarted_and_its_health_check_asks_health(
     check_passes_only_on_a_healthy_service(command)
 
 
+def test_public_site_waits_for_nothing_and_reads_the_metrics_service_by_its_compose_name(
+    compose: dict[str, Any],
+) -> None:
+    public = service(compose, "public")
+    environment = environment_of(public)
+    metrics = urlsplit(environment["METRICS_URL"])
+
+    assert "depends_on" not in public  # it must come up, and stay up, whatever else is down
+    assert (metrics.hostname, str(metrics.port)) == ("metrics", container_port(compose, "metrics"))
+    assert environment["HTTP_HOST"] == "0.0.0.0"  # noqa: S104 - in a container, on purpose
+    assert any(m.target == environment["STATE_DIR"] and not m.is_bind for m in mounts(public)), (
+        "the figures it keeps must outlive the container"
+    )
+
+
 # --- the tests: the image recipe ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_image_holds_the_shared_kernel_and_its_own_service_only(
     compose: dict[str, Any], name: str
 ) -> None:
@@ -591,7 +612,7 @@ def test_image_cannot_be_built_without_naming_a_service(compose: dict[str, Any])
     assert all(code == 0 for code in outcomes(args))
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_image_installs_the_pinned_runtime_requirements(compose: dict[str, Any], name: str) -> None:
     recipe = recipe_of(compose, name)
 
@@ -599,7 +620,7 @@ def test_image_installs_the_pinned_runtime_requirements(compose: dict[str, Any],
 
 
 def test_image_python_is_the_one_the_project_requires(compose: dict[str, Any]) -> None:
-    bases = {recipe_of(compose, name).base for name in APP_SERVICES}
+    bases = {recipe_of(compose, name).base for name in IMAGES}
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "requires-python"
     ]
@@ -611,7 +632,7 @@ def test_image_python_is_the_one_the_project_requires(compose: dict[str, Any]) -
     assert SpecifierSet(requires).contains(tag.removesuffix("-slim"))
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_image_runs_its_service_as_a_non_root_user(compose: dict[str, Any], name: str) -> None:
     recipe = recipe_of(compose, name)
     command = recipe.command
@@ -624,7 +645,7 @@ def test_image_runs_its_service_as_a_non_root_user(compose: dict[str, Any], name
     assert (ROOT / "services" / name / "__main__.py").is_file()
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGES)
 def test_image_serves_its_port_on_every_interface(compose: dict[str, Any], name: str) -> None:
     recipe = recipe_of(compose, name)
     port = str(documented_port(name))
@@ -656,7 +677,7 @@ def test_build_context_leaves_out_local_state_but_not_what_the_image_copies(
 
     for local in (".git", ".venv", ".run", "tests", ".mypy_cache", "shared/__pycache__"):
         assert ignored(local), local
-    for name in APP_SERVICES:
+    for name in IMAGES:
         for source in recipe_of(compose, name).copied:
             assert not ignored(source), source
 
@@ -731,10 +752,8 @@ def test_compose_prometheus_scrapes_exactly_the_services_by_compose_name(
         [f"localhost:{prometheus_port}"],
         [f"127.0.0.1:{prometheus_port}"],
     )
-    assert in_compose == {
-        name: [f"{name}:{container_port(compose, name)}"] for name in APP_SERVICES
-    }
-    for name in APP_SERVICES:
+    assert in_compose == {name: [f"{name}:{container_port(compose, name)}"] for name in IMAGES}
+    for name in IMAGES:
         assert local[name] == [f"127.0.0.1:{documented_port(name)}"]
 
 
