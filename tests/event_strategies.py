@@ -124,7 +124,11 @@ DATA_MODELS: dict[type[EventData], st.SearchStrategy[EventData]] = {
     ExplanationPublished: st.builds(
         ExplanationPublished,
         **commitment_fields,
-        period=st.builds(Period, start=st.dates(), end=st.dates()),
+        period=st.dates(max_value=date(9999, 12, 30)).flatmap(
+            lambda start: st.builds(
+                Period, start=st.just(start), end=st.dates(min_value=start + timedelta(days=1))
+            )
+        ),
         kind=st.sampled_from(["comment", "remedy", "not-pursued"]),
         text=text(1, 2000),
     ),
