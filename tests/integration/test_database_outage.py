@@ -21,7 +21,7 @@ from services.activities.main import create_app as create_activities
 from services.activities.settings import ActivitiesSettings
 from services.metrics.main import create_app as create_metrics
 from services.metrics.settings import MetricsSettings
-from services.notifications.ack_links import AckLinks, AckTarget
+from services.notifications.domain.ack_links import AckLinks, AckTarget
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.keys import admin_key, bearer, create_key

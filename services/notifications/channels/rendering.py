@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from services.notifications.channels import i18n
 from services.notifications.channels.cards import RenderedItem, payload, teams_card
 from services.notifications.channels.message import Message
-from services.notifications.channels.views import SEVERITIES, Language, NotificationView
+from services.notifications.domain.views import SEVERITIES, Language, NotificationView
 
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 # Optional sections that render empty leave runs of blank lines behind in plain text.

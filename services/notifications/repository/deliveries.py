@@ -1,9 +1,6 @@
 """The delivery log: what is to be sent, to whom, and how each attempt ended.
 
-A planned `Delivery` becomes one row per message and channel target of its receiver's
-contact point: the email addresses together as one mail, each webhook, each Teams URL.
-A message tells one organisation, and a digest is a message of its own, so a delivery that
-mixes them (a routing file may group so) is split into several messages.
+Its rows are `LoggedDelivery`s, split from a planned delivery by `domain.messages`.
 
 Row states: `queued` → `sending` (committed before the attempt) → `delivered`, or
 `retrying` (a temporary failure, due again at `next_attempt_at`) or `failed`. A row found
@@ -13,79 +10,16 @@ id, which is what a receiver deduplicates by.
 
 import json
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from services.notifications.domain import Delivery, Notification, RoutingConfig
-from services.notifications.state_json import (
+from services.notifications.domain.messages import LoggedDelivery
+from services.notifications.repository.state_json import (
     load_notification_document,
     notification_document,
 )
 from shared.db import Connection
-
-Channel = Literal["email", "webhook", "teams"]
-CHANNELS: tuple[Channel, ...] = ("email", "webhook", "teams")
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedDelivery:
-    id: uuid.UUID
-    planned_at: datetime
-    group_key: str
-    route_id: str
-    receiver: str
-    reason: str
-    organisation: str
-    channel: Channel
-    recipients: tuple[str, ...]
-    notifications: tuple[Notification, ...]
-    new_keys: frozenset[str]
-    attempts: int = 0
-    first_attempt_at: datetime | None = None
-
-    @property
-    def keys(self) -> list[str]:
-        return [n.key for n in self.notifications]
-
-
-def _messages(notifications: Sequence[Notification]) -> Iterator[tuple[Notification, ...]]:
-    by_organisation: dict[str, list[Notification]] = {}
-    for notification in notifications:
-        by_organisation.setdefault(notification.organisation, []).append(notification)
-    for told in by_organisation.values():
-        rest = tuple(n for n in told if n.kind != "digest")
-        if rest:
-            yield rest
-        yield from ((n,) for n in told if n.kind == "digest")
-
-
-def planned_rows(delivery: Delivery, config: RoutingConfig, now: datetime) -> list[LoggedDelivery]:
-    point = config.contact_point(delivery.receiver)
-    targets: list[tuple[Channel, tuple[str, ...]]] = []
-    if point.email:
-        targets.append(("email", tuple(point.email)))
-    targets += [("webhook", (str(hook.url),)) for hook in point.webhooks]
-    targets += [("teams", (str(team.url),)) for team in point.teams]
-    return [
-        LoggedDelivery(
-            id=uuid.uuid4(),
-            planned_at=now,
-            group_key=delivery.group_key,
-            route_id=delivery.route_id,
-            receiver=delivery.receiver,
-            reason=delivery.reason,
-            organisation=message[0].organisation,
-            channel=channel,
-            recipients=recipients,
-            notifications=message,
-            new_keys=frozenset(n.key for n in message if n.key in delivery.new_keys),
-        )
-        for message in _messages(delivery.notifications)
-        for channel, recipients in targets
-    ]
-
 
 # Told when new deliveries commit, so that the one active sender, in whichever instance, wakes.
 NEW_DELIVERIES = "notifications_new_deliveries"

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from services.notifications.ack_links import AckLinks, AckTarget
 from services.notifications.channels import (
     DeliveryResult,
     EmailChannel,
@@ -26,10 +25,11 @@ from services.notifications.channels import (
     WebhookChannel,
     render,
 )
-from services.notifications.channels.views import Language
-from services.notifications.delivery_log import LoggedDelivery
 from services.notifications.domain import RoutingConfig
-from services.notifications.presentation import Presenter
+from services.notifications.domain.ack_links import AckLinks, AckTarget
+from services.notifications.domain.messages import LoggedDelivery
+from services.notifications.domain.presentation import Presenter
+from services.notifications.domain.views import Language
 
 _EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
 _ANSWER_WANTED = ("critical", "warning")
@@ -44,7 +44,7 @@ def _example_host(url: str) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in _EXAMPLE_DOMAINS)
 
 
-class Courier:
+class DeliveryAttempts:
     def __init__(
         self,
         *,
@@ -68,8 +68,8 @@ class Courier:
         self._http: httpx.AsyncClient | None = None
 
     @asynccontextmanager
-    async def connected(self) -> AsyncIterator["Courier"]:
-        """The courier with an HTTP client of its own for webhooks and Teams, closed after."""
+    async def connected(self) -> AsyncIterator["DeliveryAttempts"]:
+        """The attempts with an HTTP client of its own for webhooks and Teams, closed after."""
         async with httpx.AsyncClient(timeout=self._http_timeout) as http:
             self._http = http
             try:
@@ -106,7 +106,7 @@ class Courier:
             return await self._email.send(message, list(delivery.recipients), key=str(delivery.id))
         (url,) = delivery.recipients
         if self._http is None:
-            raise RuntimeError("the courier is not connected")
+            raise RuntimeError("the attempts are not connected")
         if _example_host(url):
             return DeliveryResult("permanent", f"{url} is an example address that reaches nobody")
         if delivery.channel == "teams":

@@ -1,4 +1,4 @@
-"""The sender works the delivery log: every due row is attempted, and its outcome recorded.
+"""The delivery sender works the delivery log: every due row is attempted, and its outcome recorded.
 
 - A row is marked `sending` and that is committed BEFORE the attempt; the attempt runs in a
   task of its own with a timeout, so a slow or failing channel never holds up the others.
@@ -8,7 +8,7 @@
   failed at once, never retried.
 - One sender is active per database (a session advisory lock, as the outbox relay's). When
   it takes over, rows still `sending` were cut off mid-attempt by a sender that stopped:
-  they are attempted again with the same id (see `courier`). New deliveries, whichever
+  they are attempted again with the same id (see `delivery_attempts`). New deliveries, whichever
   instance planned them, wake it through PostgreSQL's LISTEN/NOTIFY; the poll is a safety net.
 
 The guarantee: every planned message reaches each target AT LEAST once unless it is given up
@@ -27,11 +27,12 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from services.notifications import delivery_log, repository
 from services.notifications.channels import DeliveryResult, next_attempt
-from services.notifications.courier import Courier
-from services.notifications.delivery_log import LoggedDelivery
+from services.notifications.domain.messages import LoggedDelivery
+from services.notifications.repository import deliveries
+from services.notifications.repository import notifications as notification_records
 from services.notifications.telemetry import NotificationMetrics
+from services.notifications.workers.delivery_attempts import DeliveryAttempts
 from shared.pauses import woken_or_after
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,14 @@ class RetryPolicy:
     give_up_after: timedelta
 
 
-class Sender:
+class DeliverySender:
     def __init__(
         self,
         *,
         pool: asyncpg.Pool,
         dsn: str,
         schema: str,
-        courier: Courier,
+        attempts: DeliveryAttempts,
         clock: Clock,
         metrics: NotificationMetrics,
         retry: RetryPolicy,
@@ -66,7 +67,7 @@ class Sender:
         self._pool = pool
         self._dsn = dsn
         self._schema = schema
-        self._courier = courier
+        self._attempts = attempts
         self._clock = clock
         self._metrics = metrics
         self._retry = retry
@@ -101,12 +102,12 @@ class Sender:
         leader = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
         try:
             await leader.execute("SELECT pg_advisory_lock(hashtext($1))", f"sender:{self._schema}")
-            # Deliveries planned by any instance's dispatcher wake the sender at once.
-            await leader.add_listener(delivery_log.NEW_DELIVERIES, self._on_new_deliveries)
-            async with self._courier.connected():
+            # Deliveries planned by any instance's delivery planner wake the sender at once.
+            await leader.add_listener(deliveries.NEW_DELIVERIES, self._on_new_deliveries)
+            async with self._attempts.connected():
                 try:
                     async with self._pool.acquire() as connection:
-                        resumed = await delivery_log.resume_cut_off(connection, self._clock())
+                        resumed = await deliveries.resume_cut_off(connection, self._clock())
                     for delivery_id in resumed:
                         log.info("sending again, same id", extra={"delivery_id": str(delivery_id)})
                     while True:
@@ -133,8 +134,8 @@ class Sender:
         free = self._concurrency - len(self._busy)
         now = self._clock()
         async with self._pool.acquire() as connection:
-            claimed = await delivery_log.claim_due(connection, now, free, list(self._busy))
-            due = await delivery_log.next_due(connection)
+            claimed = await deliveries.claim_due(connection, now, free, list(self._busy))
+            due = await deliveries.next_due(connection)
         for delivery in claimed:
             task = asyncio.create_task(self._deliver(delivery))
             self._busy[delivery.id] = task
@@ -153,7 +154,7 @@ class Sender:
         extra = {"notification_key": ",".join(delivery.keys), "delivery_id": str(delivery.id)}
         log.info("attempt %d by %s", delivery.attempts, delivery.channel, extra=extra)
         try:
-            result = await asyncio.wait_for(self._courier.attempt(delivery), self._send_timeout)
+            result = await asyncio.wait_for(self._attempts.attempt(delivery), self._send_timeout)
         except TimeoutError:
             result = DeliveryResult("temporary", f"no answer within {self._send_timeout:g}s")
         except Exception as error:
@@ -175,21 +176,25 @@ class Sender:
         created: dict[str, datetime] = {}
         async with self._pool.acquire() as connection, connection.transaction():
             if result.delivered:
-                await delivery_log.finish(
+                await deliveries.finish(
                     connection, delivery.id, "delivered", now, result.code, result.detail
                 )
-                await repository.mark_sent(connection, delivery.keys, now)
+                await notification_records.mark_sent(connection, delivery.keys, now)
                 if delivery.reason != "escalation":
-                    created = await repository.created_times(connection, delivery.new_keys)
+                    created = await notification_records.created_times(
+                        connection, delivery.new_keys
+                    )
             elif retry_at is not None:
-                await delivery_log.retry_at(
+                await deliveries.retry_at(
                     connection, delivery.id, retry_at, result.code, result.detail
                 )
             else:
-                await delivery_log.finish(
+                await deliveries.finish(
                     connection, delivery.id, "failed", now, result.code, result.detail
                 )
-                await repository.mark_failed(connection, delivery.keys, result.detail, now)
+                await notification_records.mark_failed(
+                    connection, delivery.keys, result.detail, now
+                )
         self._count(delivery, result, retry_at, created, now)
 
     def _retry_at(

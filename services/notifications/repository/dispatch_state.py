@@ -2,12 +2,8 @@
 
 Silences and acknowledgements live in tables of their own (the API writes them without
 taking the planner's lock); each planning round loads what bears on it: the silences not
-yet over, and the acknowledgements of the notifications the state still holds.
-
-What would otherwise grow for ever is pruned on every round: groups idle for the retention
-time, escalations long done, and the keys of old notifications a group remembers as sent.
-The consumer's dedup records (received_events) and the notifications' primary key already
-keep a redelivered event from being received twice, so forgetting those keys loses nothing.
+yet over, and the acknowledgements of the notifications the state still holds. What the
+state forgets on every round is `domain.retention`'s business.
 """
 
 import asyncio
@@ -19,18 +15,19 @@ from datetime import datetime, timedelta
 from services.notifications.domain import (
     Acknowledgement,
     DispatchState,
-    GroupState,
     Silence,
     acknowledge,
 )
-from services.notifications.state_json import dump_state, load_state
+from services.notifications.domain import retention as retention_rules
+from services.notifications.domain.retention import held_keys, kept_groups, remembered_keys
+from services.notifications.repository.state_json import dump_state, load_state
 from shared.db import Connection
 
 
 class StateStore:
     """The state row, read through what this process last wrote or read of it.
 
-    Every round of the dispatcher and every batch of the consumer works on the state under
+    Every round of the delivery planner and every batch of the consumer works on the state under
     its lock; decoding and encoding all of it each time kept the event loop busy for longer
     than anything else the service does. The version column changes with every write, so
     the state held in memory is used only while the row is still the very one it came from:
@@ -90,7 +87,7 @@ async def with_answers(
 ) -> DispatchState:
     """`state` with the silences in force or to come, and the acknowledgements it needs."""
     silences = await active_silences(connection, now)
-    keys = _held_keys(state)
+    keys = held_keys(state)
     rows = await connection.fetch(
         "SELECT notification_key, acknowledged_by, acknowledged_at FROM acknowledgements"
         " WHERE notification_key = ANY($1::text[])",
@@ -132,53 +129,14 @@ async def active_silences(connection: Connection, now: datetime) -> list[Silence
     ]
 
 
-def _held_keys(state: DispatchState) -> set[str]:
-    keys = {item.notification.key for item in state.pending}
-    keys |= {n.key for group in state.groups for n in group.open}
-    keys |= {record.notification.key for record in state.critical}
-    return keys
-
-
 async def pruned(
     connection: Connection, state: DispatchState, now: datetime, retention: timedelta
 ) -> DispatchState:
+    """`state` pruned by the retention rules (`domain.retention`) at `now`."""
     cutoff = now - retention
-    pending_groups = {item.group_key for item in state.pending}
-    groups = [
-        group
-        for group in state.groups
-        if group.open or group.group_key in pending_groups or group.last_sent >= cutoff
-    ]
-    remembered = sorted({key for group in groups for key in group.sent_keys})
-    old = {
-        row["key"]
-        for row in await connection.fetch(
-            "SELECT key FROM notifications WHERE key = ANY($1::text[]) AND created_at < $2",
-            remembered,
-            cutoff,
-        )
-    }
-    if old:
-        groups = [
-            replace(
-                group,
-                sent_keys=frozenset(
-                    key for key in group.sent_keys if key not in old or _is_open(group, key)
-                ),
-            )
-            for group in groups
-        ]
-    # An escalation record of a notification still open stays: were it forgotten, the next
-    # repeat would record it anew and escalate it a second time.
-    still_open = {n.key for group in groups for n in group.open}
-    critical = tuple(
-        record
-        for record in state.critical
-        if record.notification.key in still_open
-        or (record.escalated_at or record.first_sent) >= cutoff
+    rows = await connection.fetch(
+        "SELECT key FROM notifications WHERE key = ANY($1::text[]) AND created_at < $2",
+        remembered_keys(kept_groups(state, cutoff)),
+        cutoff,
     )
-    return replace(state, groups=tuple(groups), critical=critical)
-
-
-def _is_open(group: GroupState, key: str) -> bool:
-    return any(n.key == key for n in group.open)
+    return retention_rules.pruned(state, cutoff, {row["key"] for row in rows})

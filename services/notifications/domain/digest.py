@@ -1,5 +1,9 @@
-"""The weekly lägesbild of one organisation, from the KPIs the metrics service serves
-(`GET /v1/promises/{promise}/kpis?at=…`) and the promise's own calendar.
+"""The weekly lägesbild of one organisation: when it is due, who gets it, and what it says,
+from the KPIs the metrics service serves (`GET /v1/promises/{promise}/kpis?at=…`) and the
+promise's own calendar. Pure: the time, the promises and the KPIs are passed in.
+
+Its key, `digest/<promise>/<organisation>/<ISO week>`, makes it once however often the
+worker offers it. What it says:
 
 - behind: its commitments whose status is `behind` or `at-risk`, with their figures;
 - missed last week: slots of its recurring commitments missed, its dated occurrences not
@@ -11,10 +15,12 @@
 The result is plain JSON (the digest notification's facts), titles already resolved.
 """
 
-from collections.abc import Mapping
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from services.notifications.domain.notifications import Notification
 from shared.calendar import DateRange
 from shared.promises import (
     Commitment,
@@ -26,8 +32,56 @@ from shared.promises import (
     SchoolHolidayCalendar,
 )
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BEHIND = ("behind", "at-risk")
 Line = dict[str, Any]
+
+
+def digest_week(now: datetime, at: time, catch_up: timedelta) -> tuple[date, datetime] | None:
+    """(Monday, the moment of its digest) while this week's digest is due: from Monday `at`
+    (Europe/Stockholm) for `catch_up`, so a service that was down at that moment makes up
+    for it that morning, not on Thursday."""
+    local = now.astimezone(STOCKHOLM)
+    monday = local.date() - timedelta(days=local.weekday())
+    due = datetime.combine(monday, at, tzinfo=STOCKHOLM)
+    return (monday, due) if due <= now < due + catch_up else None
+
+
+def digest_key(promise: str, organisation: str, monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"digest/{promise}/{organisation}/{year}-W{week:02d}"
+
+
+def digest_notification(
+    promise: Promise, organisation: str, monday: date, due: datetime, facts: Mapping[str, Any]
+) -> Notification:
+    key = digest_key(promise.id, organisation, monday)
+    return Notification(
+        key=key,
+        kind="digest",
+        organisation=organisation,
+        labels={
+            "organisation": organisation,
+            "promise": promise.id,
+            "kind": "digest",
+            "severity": "info",
+        },
+        severity="info",
+        occurred_at=due,
+        facts=dict(facts),
+        source_event_id=key,
+    )
+
+
+def digest_parties(promises: Sequence[Promise], monday: date) -> list[tuple[Promise, str]]:
+    """Who gets a digest this week, about what: each party to each promise in force, one
+    digest per promise, so that each is routed by its own promise's label."""
+    return [
+        (promise, organisation)
+        for promise in promises
+        if promise.is_valid_on(monday)
+        for organisation in promise.organisation_ids
+    ]
 
 
 def digest_facts(

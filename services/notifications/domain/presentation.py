@@ -1,6 +1,6 @@
 """Notifications as the channels render them: ids resolved to the names people read.
 
-A notification's `facts` are the KPI event's data (or what the scheduler wrote for a
+A notification's `facts` are the KPI event's data (or what the calendar made for a
 reminder or a digest); the promise supplies the titles. An id the promise does not know
 (a commitment removed since) is shown as it is rather than failing the message.
 """
@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from services.notifications.channels import (
+from services.notifications.domain import Notification
+from services.notifications.domain.views import (
     DigestLine,
     DigestOutcome,
     DigestView,
@@ -19,7 +20,6 @@ from services.notifications.channels import (
     commitment_dashboard_path,
     outcome_dashboard_path,
 )
-from services.notifications.domain import Notification
 from shared.promises import Promise
 
 

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from services.notifications.delivery_log import planned_rows
 from services.notifications.domain import Delivery, Notification, load_routing_text
+from services.notifications.domain.messages import planned_rows
 
 CONFIG = load_routing_text(
     """

@@ -8,8 +8,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from services.notifications import SCHEMA, repository, silences, state_store
+from services.notifications import SCHEMA
 from services.notifications.domain import DispatchState, Silence
+from services.notifications.repository import dispatch_state, silences
+from services.notifications.repository import notifications as notification_records
 from shared.db.migrations import migrate
 from tests.unit.test_notifications_planner import Desk, local
 
@@ -33,7 +35,9 @@ async def recorded(connection: asyncpg.Connection, desk: Desk) -> None:
     held += [c.notification for c in desk.state.critical]
     held += [n for _, delivery in desk.sent for n in delivery.notifications]
     for notification in {n.key: n for n in held}.values():
-        await repository.insert_notifications(connection, [notification], notification.occurred_at)
+        await notification_records.insert_notifications(
+            connection, [notification], notification.occurred_at
+        )
 
 
 def volunteers_missed() -> Desk:
@@ -44,7 +48,7 @@ def volunteers_missed() -> Desk:
 
 
 async def saved(
-    store: state_store.StateStore,
+    store: dispatch_state.StateStore,
     connection: asyncpg.Connection,
     state: DispatchState,
     at: datetime,
@@ -55,7 +59,7 @@ async def saved(
         await store.save(connection, state, at)
 
 
-async def read(store: state_store.StateStore, connection: asyncpg.Connection) -> DispatchState:
+async def read(store: dispatch_state.StateStore, connection: asyncpg.Connection) -> DispatchState:
     async with connection.transaction():
         return await store.lock(connection)
 
@@ -65,7 +69,7 @@ async def test_the_state_is_saved_and_read_back_under_a_lock(
 ) -> None:
     desk = volunteers_missed()
     desk.advance(local(2017, 5, 16, 12, 0))
-    writer, reader = state_store.StateStore(), state_store.StateStore()  # two instances
+    writer, reader = dispatch_state.StateStore(), dispatch_state.StateStore()  # two instances
 
     assert await read(writer, connection) == DispatchState()
     await saved(writer, connection, desk.state, local(2017, 5, 16, 12, 0))
@@ -80,7 +84,7 @@ async def test_an_instance_sees_what_another_wrote_after_its_own_write(
     desk = volunteers_missed()
     first = desk.state
     desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 11, 0))
-    this, other = state_store.StateStore(), state_store.StateStore()
+    this, other = dispatch_state.StateStore(), dispatch_state.StateStore()
 
     await saved(this, connection, first, local(2017, 5, 16, 10, 0))
     await saved(other, connection, desk.state, local(2017, 5, 16, 11, 0))
@@ -92,7 +96,7 @@ async def test_a_write_rolled_back_is_not_read_back_from_memory(
     connection: asyncpg.Connection,
 ) -> None:
     desk = volunteers_missed()
-    store = state_store.StateStore()
+    store = dispatch_state.StateStore()
 
     round_ = connection.transaction()  # a round that fails after saving rolls back
     await round_.start()
@@ -107,14 +111,14 @@ async def test_a_round_that_changes_nothing_still_says_when_it_planned(
     connection: asyncpg.Connection,
 ) -> None:
     desk = volunteers_missed()
-    store = state_store.StateStore()
+    store = dispatch_state.StateStore()
     await saved(store, connection, desk.state, local(2017, 5, 16, 10, 0))
 
     await saved(store, connection, desk.state, local(2017, 5, 16, 10, 5))
 
     planned = await connection.fetchval("SELECT updated_at FROM dispatch_state")
     assert planned == local(2017, 5, 16, 10, 5)
-    assert await read(state_store.StateStore(), connection) == desk.state
+    assert await read(dispatch_state.StateStore(), connection) == desk.state
 
 
 async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
@@ -126,7 +130,7 @@ async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
     desk.advance(local(2017, 5, 16, 10, 1))
     await recorded(connection, desk)
     now = local(2017, 5, 16, 11, 0)
-    await repository.acknowledge(connection, "e1/polisen", "anna", "api", now)
+    await notification_records.acknowledge(connection, "e1/polisen", "anna", "api", now)
     for silence_id, hours in (("over", -1), ("current", 2)):
         await silences.create(
             connection,
@@ -143,7 +147,7 @@ async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
             now,
         )
 
-    answered = await state_store.with_answers(connection, desk.state, now)
+    answered = await dispatch_state.with_answers(connection, desk.state, now)
 
     assert [a.notification_key for a in answered.acknowledgements] == ["e1/polisen"]
     assert [s.id for s in answered.silences] == ["current"]
@@ -163,7 +167,7 @@ async def test_idle_groups_and_old_keys_are_pruned_and_what_is_open_stays(
     await recorded(connection, desk)
     assert len(desk.state.groups) == 3
 
-    pruned = await state_store.pruned(
+    pruned = await dispatch_state.pruned(
         connection, desk.state, local(2017, 6, 15, 10, 0), timedelta(days=30)
     )
 
@@ -171,5 +175,5 @@ async def test_idle_groups_and_old_keys_are_pruned_and_what_is_open_stays(
     assert group.receiver == "polisen"
     assert [n.key for n in group.open] == ["e2/polisen"]
     assert group.sent_keys == {"e2/polisen"}  # e1 is old and answered nothing: forgotten
-    recent = await state_store.pruned(connection, desk.state, at, timedelta(days=30))
+    recent = await dispatch_state.pruned(connection, desk.state, at, timedelta(days=30))
     assert recent == desk.state

@@ -1,4 +1,4 @@
-"""The dispatcher: runs the planner at once, whenever new notifications or answers arrive,
+"""The delivery planner: runs the planner at once, whenever new notifications or answers arrive,
 and at the plan's `next_wakeup` (but at least every `max_interval`).
 
 Each round is ONE transaction that locks the planner's state, plans at the clock's now,
@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from services.notifications import delivery_log, repository, state_store
 from services.notifications.domain import (
     DispatchState,
     Notification,
@@ -26,6 +25,9 @@ from services.notifications.domain import (
     plan,
     record_delivery,
 )
+from services.notifications.domain.messages import LoggedDelivery, planned_rows
+from services.notifications.repository import deliveries, dispatch_state
+from services.notifications.repository import notifications as notification_records
 from services.notifications.telemetry import SUPPRESSION_REASONS, NotificationMetrics
 from shared.pauses import woken_or_after
 
@@ -36,7 +38,7 @@ Clock = Callable[[], datetime]
 _SHORTEST_PAUSE = 0.01
 
 
-class Dispatcher:
+class DeliveryPlanner:
     def __init__(
         self,
         *,
@@ -47,7 +49,7 @@ class Dispatcher:
         retention: timedelta,
         max_interval: float,
         wake_sender: Callable[[], None],
-        store: state_store.StateStore,
+        store: dispatch_state.StateStore,
     ) -> None:
         self._pool = pool
         self._store = store
@@ -98,14 +100,16 @@ class Dispatcher:
         async with self._pool.acquire() as connection, connection.transaction():
             now = self._clock()
             stored = await self._store.lock(connection)
-            state = await state_store.with_answers(connection, stored, now)
+            state = await dispatch_state.with_answers(connection, stored, now)
             # Planning is pure and grows with the state: in a thread, the loop goes on
             # serving the consumer, the sender and the scrapes meanwhile.
             result, state, rows = await asyncio.to_thread(_decide, state, self._config, now)
-            await delivery_log.insert(connection, rows)
-            state = await state_store.pruned(connection, state, now, self._retention)
+            await deliveries.insert(connection, rows)
+            state = await dispatch_state.pruned(connection, state, now, self._retention)
             await self._store.save(connection, state, now)
-            held = await repository.mark_suppressed(connection, _reasons(result.suppressed), now)
+            held = await notification_records.mark_suppressed(
+                connection, _reasons(result.suppressed), now
+            )
         for key, organisation, reason in held:
             self._metrics.suppressed.labels(reason, organisation).inc()
             log.info("held back: %s", reason, extra={"notification_key": key})
@@ -124,14 +128,10 @@ class Dispatcher:
 
 def _decide(
     state: DispatchState, config: RoutingConfig, now: datetime
-) -> tuple[Plan, DispatchState, list[delivery_log.LoggedDelivery]]:
+) -> tuple[Plan, DispatchState, list[LoggedDelivery]]:
     """The plan, the state once its deliveries and drops are recorded, and the log's rows."""
     result = plan(state, config, now)
-    rows = [
-        row
-        for delivery in result.deliveries
-        for row in delivery_log.planned_rows(delivery, config, now)
-    ]
+    rows = [row for delivery in result.deliveries for row in planned_rows(delivery, config, now)]
     for delivery in result.deliveries:
         state = record_delivery(state, delivery, now)
     return result, drop(state, result.suppressed), rows

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from services.notifications import silences
-from services.notifications.api import NO_NUL, parts
+from services.notifications.api.parts import NO_NUL, parts
 from services.notifications.domain import LABEL_NAMES, Silence, dry_run
+from services.notifications.repository import silences
 from shared.access import Principal
 from shared.access.http import Staff, require_acts_for
 from shared.contracts.cloudevents import Instant

@@ -1,4 +1,4 @@
-"""The scheduler: every round, the reminders and the weekly digests due by the clock become
+"""Reminders and digests: every round, the reminders and the weekly digests due by the clock become
 notifications, through the same routing and planner as the KPI events.
 
 Each is offered every round until it is recorded; its key makes it once. A digest is built
@@ -16,18 +16,18 @@ import asyncpg
 import httpx
 from prometheus_client import Counter
 
-from services.notifications import repository
-from services.notifications.digest import digest_facts
 from services.notifications.domain import Notification, RoutingConfig
-from services.notifications.handlers import Admitted, admit
-from services.notifications.schedule import (
+from services.notifications.domain.digest import (
+    digest_facts,
     digest_key,
     digest_notification,
     digest_parties,
     digest_week,
-    due_reminders,
 )
-from services.notifications.state_store import StateStore
+from services.notifications.domain.reminders import due_reminders
+from services.notifications.handlers import Admitted, admit
+from services.notifications.repository import notifications as notification_records
+from services.notifications.repository.dispatch_state import StateStore
 from shared.db import Connection
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-class Scheduler:
+class RemindersAndDigests:
     def __init__(
         self,
         *,
@@ -93,7 +93,7 @@ class Scheduler:
         async with self._pool.acquire() as connection:
             if week is not None:
                 offered += await self._digests(connection, metrics, *week)
-            known = await repository.existing_keys(connection, (n.key for n in offered))
+            known = await notification_records.existing_keys(connection, (n.key for n in offered))
             wanted = [n for n in offered if n.key not in known]
             if not wanted:
                 return []
@@ -112,7 +112,7 @@ class Scheduler:
     ) -> list[Notification]:
         parties = digest_parties(self._promises, monday)
         keys = {(p.id, org): digest_key(p.id, org, monday) for p, org in parties}
-        made = await repository.existing_keys(connection, keys.values())
+        made = await notification_records.existing_keys(connection, keys.values())
         kpis: dict[str, Mapping[str, Any]] = {}
         digests: list[Notification] = []
         for promise, organisation in parties:
