@@ -29,7 +29,7 @@ from services.notifications.domain.messages import LoggedDelivery, planned_rows
 from services.notifications.repository import deliveries, dispatch_state
 from services.notifications.repository import notifications as notification_records
 from services.notifications.telemetry import SUPPRESSION_REASONS, NotificationMetrics
-from shared.pauses import woken_or_after
+from shared.background import Rounds
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,10 @@ class DeliveryPlanner:
         self._retention = retention
         self._max_interval = max_interval
         self._wake_sender = wake_sender
-        self._wake = asyncio.Event()
+        self._rounds = Rounds("planning", log)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._rounds.wake()
 
     def admitted(self, notifications: Sequence[Notification]) -> None:
         """New notifications committed: count them and plan at once."""
@@ -77,23 +77,15 @@ class DeliveryPlanner:
         self.wake()
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            wakeup: datetime | None = None
-            try:
-                wakeup = await self.round()
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("planning postponed: %s", error)
-            except Exception:
-                # A bug must not end planning for good: say so loudly and try again.
-                log.exception("planning failed")
-            await self._pause(wakeup)
+        await self._rounds.run(self._planned)
 
-    async def _pause(self, wakeup: datetime | None) -> None:
-        delay = self._max_interval
+    async def _planned(self) -> float:
+        """Plan once; rest until the plan's wake-up, but no longer than `max_interval`."""
+        wakeup = await self.round()
+        rest = self._max_interval
         if wakeup is not None:
-            delay = min(delay, (wakeup - self._clock()).total_seconds())
-        await woken_or_after(self._wake, max(delay, _SHORTEST_PAUSE))
+            rest = min(rest, (wakeup - self._clock()).total_seconds())
+        return max(rest, _SHORTEST_PAUSE)
 
     async def round(self) -> datetime | None:
         """Plan once; return when the plan wants to be asked again."""

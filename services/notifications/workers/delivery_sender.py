@@ -1,4 +1,5 @@
-"""The delivery sender works the delivery log: every due row is attempted, and its outcome recorded.
+"""The delivery sender works the delivery log: every due row is attempted, and its outcome
+recorded.
 
 - A row is marked `sending` and that is committed BEFORE the attempt; the attempt runs in a
   task of its own with a timeout, so a slow or failing channel never holds up the others.
@@ -6,10 +7,11 @@
   connections): again at `next_attempt` (exponential backoff with full jitter, honouring a
   Retry-After) until the give-up time, then failed. Permanent failure (SMTP 5xx, HTTP 4xx):
   failed at once, never retried.
-- One sender is active per database (a session advisory lock, as the outbox relay's). When
-  it takes over, rows still `sending` were cut off mid-attempt by a sender that stopped:
-  they are attempted again with the same id (see `delivery_attempts`). New deliveries, whichever
-  instance planned them, wake it through PostgreSQL's LISTEN/NOTIFY; the poll is a safety net.
+- One sender is active per database (a leader lock, confirmed as it claims rows). When it
+  takes over, rows still `sending` were cut off mid-attempt by a sender that stopped: they
+  are attempted again with the same id (see `delivery_attempts`). New deliveries, whichever
+  instance planned them, wake it through PostgreSQL's LISTEN/NOTIFY; the poll is a safety
+  net.
 
 The guarantee: every planned message reaches each target AT LEAST once unless it is given up
 (and then it is recorded as failed, with a metric); a receiver that drops repeats of a
@@ -21,9 +23,10 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import asyncpg
 
@@ -33,7 +36,9 @@ from services.notifications.repository import deliveries
 from services.notifications.repository import notifications as notification_records
 from services.notifications.telemetry import NotificationMetrics
 from services.notifications.workers.delivery_attempts import DeliveryAttempts
-from shared.pauses import woken_or_after
+from shared.background import Round, Rounds
+from shared.db import UNREACHABLE
+from shared.db.leader import Leader, leader_lock
 
 log = logging.getLogger(__name__)
 
@@ -75,52 +80,33 @@ class DeliverySender:
         self._poll_seconds = poll_seconds
         self._send_timeout = send_timeout
         self._rng = random.SystemRandom()
-        self._wake = asyncio.Event()
+        self._rounds = Rounds("sending", log)
         self._busy: dict[uuid.UUID, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
-        self._wake.set()
-
-    def _on_new_deliveries(self, *_notification: object) -> None:
-        self._wake.set()
+        self._rounds.wake()
 
     async def run(self) -> None:
         """Send until cancelled, surviving database outages; cancelled attempts stay
         `sending`, for whoever sends next."""
-        delay = 0.2
-        while True:
-            try:
-                await self._run_as_leader()
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("sender paused (%s); retry in %.1fs", error, delay)
-            except Exception:
-                log.exception("sender failed; retry in %.1fs", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+        await self._rounds.run_sessions(self._leading)
 
-    async def _run_as_leader(self) -> None:
-        leader = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
-        try:
-            await leader.execute("SELECT pg_advisory_lock(hashtext($1))", f"sender:{self._schema}")
+    @contextlib.asynccontextmanager
+    async def _leading(self) -> AsyncIterator[Round]:
+        async with (
+            leader_lock(self._dsn, self._schema, f"sender:{self._schema}") as leader,
+            self._attempts.connected(),
+        ):
             # Deliveries planned by any instance's delivery planner wake the sender at once.
-            await leader.add_listener(deliveries.NEW_DELIVERIES, self._on_new_deliveries)
-            async with self._attempts.connected():
-                try:
-                    async with self._pool.acquire() as connection:
-                        resumed = await deliveries.resume_cut_off(connection, self._clock())
-                    for delivery_id in resumed:
-                        log.info("sending again, same id", extra={"delivery_id": str(delivery_id)})
-                    while True:
-                        self._wake.clear()
-                        # A lost lock connection means another sender may take over: stop.
-                        await leader.fetchval("SELECT 1", timeout=5)
-                        pause = await self._start_due()
-                        await woken_or_after(self._wake, pause)
-                finally:
-                    await self._abandon_attempts()
-        finally:
-            with contextlib.suppress(Exception):
-                await leader.close(timeout=2)
+            await leader.listen(deliveries.NEW_DELIVERIES, self.wake)
+            try:
+                async with self._pool.acquire() as connection:
+                    resumed = await deliveries.resume_cut_off(connection, self._clock())
+                for delivery_id in resumed:
+                    log.info("sending again, same id", extra={"delivery_id": str(delivery_id)})
+                yield partial(self._start_due, leader)
+            finally:
+                await self._abandon_attempts()
 
     async def _abandon_attempts(self) -> None:
         tasks = list(self._busy.values())
@@ -129,11 +115,13 @@ class DeliverySender:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._busy.clear()
 
-    async def _start_due(self) -> float:
+    async def _start_due(self, leader: Leader) -> float:
         """Start what is due; return how long to wait for the next (unless woken first)."""
         free = self._concurrency - len(self._busy)
         now = self._clock()
-        async with self._pool.acquire() as connection:
+        async with self._pool.acquire() as connection, connection.transaction():
+            # A lost lock means another sender may have taken over: claim nothing beside it.
+            await leader.confirm(connection)
             claimed = await deliveries.claim_due(connection, now, free, list(self._busy))
             due = await deliveries.next_due(connection)
         for delivery in claimed:
@@ -165,10 +153,14 @@ class DeliverySender:
             try:
                 await self._record(delivery, result)
                 return
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except UNREACHABLE as error:
                 log.warning("outcome not recorded yet (%s)", error, extra=extra)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, _RECORD_RETRY_LIMIT)
+            except Exception:
+                # Left `sending`: the next sender to take over attempts it again, same id.
+                log.exception("outcome could not be recorded", extra=extra)
+                return
 
     async def _record(self, delivery: LoggedDelivery, result: DeliveryResult) -> None:
         now = self._clock()

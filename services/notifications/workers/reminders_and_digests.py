@@ -6,9 +6,9 @@ from the metrics service's HTTP API as of Monday's digest moment; while that API
 answer, the digest waits for the next round (within the catch-up time).
 """
 
-import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from services.notifications.domain.reminders import due_reminders
 from services.notifications.handlers import Admitted, admit
 from services.notifications.repository import notifications as notification_records
 from services.notifications.repository.dispatch_state import StateStore
+from shared.background import Round, Rounds
 from shared.db import Connection
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -73,18 +74,20 @@ class RemindersAndDigests:
         self._rounds = rounds
 
     async def run(self) -> None:
+        await Rounds("reminders and digests", log).run_sessions(self._session)
+
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[Round]:
         async with httpx.AsyncClient(
             base_url=self._metrics_url, headers=self._metrics_headers, timeout=10
         ) as metrics:
-            while True:
-                try:
-                    await self.round(metrics)
-                    self._rounds.inc()
-                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
-                    log.warning("scheduled notifications postponed: %s", e)
-                except Exception:
-                    log.exception("scheduled notifications failed")
-                await asyncio.sleep(self._interval)
+
+            async def offered() -> float:
+                await self.round(metrics)
+                self._rounds.inc()
+                return self._interval
+
+            yield offered
 
     async def round(self, metrics: httpx.AsyncClient) -> list[Notification]:
         now = self._clock()
