@@ -45,9 +45,10 @@ test: venv lint typecheck ## Lint, type-check and run every test but the chaos s
 test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled
 	infra/bin/with-infra.sh -- $(BIN)/pytest -m chaos tests/chaos
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check; the dependency rule (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv ## mypy, strict
 	$(BIN)/mypy .
