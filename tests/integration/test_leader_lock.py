@@ -18,6 +18,13 @@ async def waiting_for_a_lock(connection: asyncpg.Connection) -> bool:
     return waiting
 
 
+async def backend_alive(connection: asyncpg.Connection, pid: int) -> bool:
+    alive: bool = await connection.fetchval(
+        "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $1)", pid
+    )
+    return alive
+
+
 async def test_a_second_instance_leads_only_once_the_first_lets_go(database_url: str) -> None:
     name = f"test:{uuid.uuid4()}"
     observer = await asyncpg.connect(database_url)
@@ -47,6 +54,8 @@ async def test_a_leader_whose_lock_connection_died_is_told_in_its_next_transacti
             async with worker.transaction():
                 await leader.confirm(worker)
             await worker.execute("SELECT pg_terminate_backend($1)", leader.pid)
+            # The server ends the backend, and with it the lock, a moment after it is asked.
+            await eventually(lambda: backend_alive(worker, leader.pid), lambda alive: not alive)
             with pytest.raises(LeadershipLost):
                 async with worker.transaction():
                     await leader.confirm(worker)
