@@ -36,14 +36,15 @@ from services.notifications.repository import deliveries
 from services.notifications.repository import notifications as notification_records
 from services.notifications.telemetry import NotificationMetrics
 from services.notifications.workers.delivery_attempts import DeliveryAttempts
-from shared.background import Round, Rounds
+from shared.background import Backoff, Round, Rounds
 from shared.db import UNREACHABLE
 from shared.db.leader import Leader, leader_lock
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-_RECORD_RETRY_LIMIT = 10.0
+# An outcome waits for the database as long as it takes, backing off as the rounds do.
+_RECORDING = Backoff()
 _SHORTEST_PAUSE = 0.01
 
 
@@ -148,7 +149,7 @@ class DeliverySender:
         except Exception as error:
             log.exception("attempt failed unexpectedly", extra=extra)
             result = DeliveryResult("permanent", f"could not be sent: {type(error).__name__}")
-        delay = 0.2
+        delay = _RECORDING.first
         while True:
             try:
                 await self._record(delivery, result)
@@ -156,7 +157,7 @@ class DeliverySender:
             except UNREACHABLE as error:
                 log.warning("outcome not recorded yet (%s)", error, extra=extra)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, _RECORD_RETRY_LIMIT)
+                delay = _RECORDING.after(delay)
             except Exception:
                 # Left `sending`: the next sender to take over attempts it again, same id.
                 log.exception("outcome could not be recorded", extra=extra)
