@@ -51,7 +51,7 @@ async def acknowledge_by_link(
         )
         for key in keys:
             await notifications.acknowledge(connection, key, "acknowledge link", "link", now)
-    api.wake_dispatcher()
+    api.wake_planner()
     return HTMLResponse(_THANKS)
 
 

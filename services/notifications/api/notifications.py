@@ -72,7 +72,7 @@ async def acknowledge(request: Request, principal: Staff, key: Key) -> dict[str,
             require_acts_for(principal, owner, f"notification {key!r}")
             await notifications.acknowledge(connection, key, principal.name, "api", api.clock())
         found = await queries.notification(connection, key)
-    api.wake_dispatcher()
+    api.wake_planner()
     return found or {}
 
 

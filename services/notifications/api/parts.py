@@ -27,7 +27,7 @@ class ApiParts:
     config: RoutingConfig
     clock: Callable[[], datetime]
     links: AckLinks
-    wake_dispatcher: Callable[[], None]
+    wake_planner: Callable[[], None]
 
 
 def parts(request: Request) -> ApiParts:

@@ -76,7 +76,7 @@ async def create_silence(
     async with request.app.state.pool.acquire() as connection:
         await silences.create(connection, silence, now)
         shown = await silences.one(connection, silence.id, now)
-    api.wake_dispatcher()
+    api.wake_planner()
     return shown or {}
 
 
@@ -102,7 +102,7 @@ async def expire_silence(
             raise ProblemError(404, f"no silence {silence_id!r}")
         require_acts_for(principal, found["organisation"], f"silence {silence_id!r}")
         shown = await silences.expire(connection, silence_id, principal.name, now)
-    api.wake_dispatcher()
+    api.wake_planner()
     return shown or found
 
 
