@@ -49,9 +49,10 @@ test: venv lint typecheck ## Lint, type-check and run every test but the chaos s
 test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled
 	infra/bin/with-infra.sh -- $(BIN)/pytest -m chaos tests/chaos
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check; the dependency rule (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv ## mypy, strict
 	$(BIN)/mypy .
@@ -76,7 +77,7 @@ format: venv ## Format the code
 	$(BIN)/ruff check --fix .
 
 contracts: venv ## Regenerate docs/contracts/ (AsyncAPI document, JSON Schemas) from the code
-	$(BIN)/python -m shared.contracts.documents docs/contracts
+	$(BIN)/python -m shared.contract_documents.documents docs/contracts
 
 dashboards: venv ## Regenerate the Grafana dashboards and infra/prometheus/rules/responsibilities.yml
 	$(BIN)/python infra/grafana/generate.py

@@ -5,7 +5,7 @@ a routing file written for the test."""
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
 from tests.kafka_records import send
 from tests.keys import admin_key, bearer
-from tests.notification_receivers import SECRET
+from tests.notification_receivers import SECRET, Inbox, smtp_server
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # Who answers for what in the Lund promise (shared/promises/lund-2017.yaml).
@@ -167,6 +167,61 @@ async def notifications_service(
         yield client
 
 
+@dataclass
+class Harness:
+    """One test's notifications service, set up the same way for every test: its own topics,
+    database and routing file, a clock of its own (a Tuesday morning unless the test says
+    otherwise) and an SMTP server to read the mail from. The `notifications` fixture."""
+
+    kafka: str
+    database_url: str
+    namespace: str
+    folder: Path
+    clock: Clock = field(default_factory=lambda: Clock(local(2017, 5, 16, 10, 0)))
+    # What the service last started with: a test that stops it can start it again alike.
+    config: NotificationsSettings | None = None
+
+    def starting_at(self, moment: datetime) -> Clock:
+        self.clock.now = moment
+        return self.clock
+
+    async def produce(self, events: Sequence[CloudEvent]) -> None:
+        await produce(self.kafka, self.namespace, events)
+
+    def routing(self, webhook: str | None = None, **options: Any) -> Path:
+        """A routing file written for the test (see `routing_file`)."""
+        return routing_file(self.folder, webhook, **options)
+
+    def settings(
+        self,
+        smtp_port: int,
+        routing: Path | None = None,
+        *,
+        database_url: str | None = None,
+        **changes: Any,
+    ) -> NotificationsSettings:
+        """The service's settings; another `database_url` reaches the same database some
+        other way (through a proxy)."""
+        return settings(
+            self.kafka,
+            database_url or self.database_url,
+            self.namespace,
+            routing or self.routing(),
+            smtp_port,
+            **changes,
+        )
+
+    @asynccontextmanager
+    async def running(
+        self, routing: Path | None = None, **changes: Any
+    ) -> AsyncIterator[tuple[httpx.AsyncClient, Inbox]]:
+        """The service (called as an admin) and the inbox of the mail it sends."""
+        async with smtp_server() as (inbox, port):
+            self.config = self.settings(port, routing, **changes)
+            async with notifications_service(self.config, self.clock) as client:
+                yield client, inbox
+
+
 def status_changed(
     commitment: str, new: StatusName, at: datetime, old: StatusName | None = "on-track"
 ) -> CloudEvent:
@@ -230,7 +285,7 @@ async def series(client: httpx.AsyncClient, name: str, **labels: str) -> float:
 
 
 async def planned_at(database_url: str) -> datetime:
-    """When the dispatcher last planned, by the service's clock: after it has looked at a
+    """When the delivery planner last planned, by the service's clock: after it has looked at a
     moment, whatever is not in the delivery log was not due then."""
     connection = await asyncpg.connect(database_url)
     try:

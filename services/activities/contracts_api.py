@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, Response
 
-from shared.contracts.asyncapi_page import render_page
-from shared.contracts.documents import contract_files
+from shared.contract_documents.asyncapi_page import render_page
+from shared.contract_documents.documents import contract_files
 from shared.contracts.schemas import OPENAPI_REF, component_schemas, event_schemas
 from shared.http.problems import ProblemError
 

@@ -3,8 +3,8 @@ becomes notifications, one per organisation, recorded once and put in the planne
 
 Exactly once: the dedup record (`received_events` for KPI events, the notification's own
 key for scheduled ones), the notification rows and the planner's state change are written
-in ONE transaction, the caller's. A redelivered event or a second scheduler round finds its
-records and changes nothing.
+in ONE transaction, the caller's. A redelivered event or a second round of reminders and
+digests finds its records and changes nothing.
 """
 
 import asyncio
@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.notifications import repository, state_store
 from services.notifications.domain import (
     KpiEvent,
     Notification,
@@ -21,9 +20,10 @@ from services.notifications.domain import (
     notifications_for,
     receive,
 )
-from shared.contracts.cloudevents import CloudEvent
-from shared.contracts.events import parse_data
-from shared.contracts.kpi_events import KPI_EVENT_TYPES, CoverageGap
+from services.notifications.repository import notifications as notification_records
+from services.notifications.repository import received_events
+from services.notifications.repository.dispatch_state import StateStore
+from shared.contracts.kpi_events import CoverageGap
 from shared.db import Connection
 from shared.messaging.consumer import Applied
 
@@ -34,20 +34,16 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 Admitted = Callable[[Sequence[Notification]], None]
 
 
-def decode(envelope: CloudEvent) -> KpiEvent:
-    return KpiEvent(envelope, parse_data(envelope, KPI_EVENT_TYPES))
-
-
 async def admit(
     connection: Connection,
-    store: state_store.StateStore,
+    store: StateStore,
     config: RoutingConfig,
     notifications: Sequence[Notification],
     now: datetime,
 ) -> list[Notification]:
     """Record the notifications not recorded before and queue them for planning; return
     those. Runs in the caller's transaction."""
-    new = await repository.insert_notifications(connection, notifications, now)
+    new = await notification_records.insert_notifications(connection, notifications, now)
     if new:
         state = await store.lock(connection)
         received = await asyncio.to_thread(receive, state, config, new, now)
@@ -59,7 +55,7 @@ class ReceiveKpiEvents:
     """The consumer's `apply`: a batch of KPI events in the consumer's transaction.
 
     Once the batch has committed, `admitted` hears of the new notifications (to count them
-    and to wake the dispatcher): never before, so nothing is planned from a rolled-back batch.
+    and to wake the delivery planner): never before, so nothing is planned from a rolled-back batch.
     """
 
     def __init__(
@@ -70,7 +66,7 @@ class ReceiveKpiEvents:
         clock: Clock,
         gap_notice_days: int,
         admitted: Admitted,
-        store: state_store.StateStore,
+        store: StateStore,
     ) -> None:
         self._config = config
         self._store = store
@@ -82,7 +78,7 @@ class ReceiveKpiEvents:
 
     async def __call__(self, connection: Connection, events: Sequence[KpiEvent]) -> Applied:
         self._uncommitted = []
-        fresh = await repository.record_received(connection, events)
+        fresh = await received_events.record_received(connection, events)
         notifications = [
             notification
             for event in fresh

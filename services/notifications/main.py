@@ -4,9 +4,10 @@ Run it with `python -m services.notifications` (or `uvicorn --factory
 services.notifications.main:create_app`). Nothing connects at import time. The clock is a
 parameter, so tests can run the service at any moment of a promise's life.
 
-Four parts share the database: the consumer (KPI events → notifications), the scheduler
-(reminders, digests → notifications), the dispatcher (notifications → planned deliveries)
-and the sender (delivery log → mail, webhooks, Teams).
+Four parts share the database: the consumer (KPI events → notifications) and three
+`workers`: reminders and digests (the calendar → notifications), the delivery planner
+(notifications → planned deliveries) and the delivery sender (delivery log → mail,
+webhooks, Teams).
 """
 
 from collections.abc import Callable
@@ -16,20 +17,18 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.notifications import SCHEMA, SERVICE, subscribers
-from services.notifications.ack_links import AckLinks
-from services.notifications.api import ApiParts
-from services.notifications.api import router as notifications_router
+from services.notifications.api import ROUTERS, ApiParts
 from services.notifications.channels import EmailChannel
-from services.notifications.courier import Courier
-from services.notifications.dispatcher import Dispatcher
+from services.notifications.domain.ack_links import AckLinks
+from services.notifications.domain.presentation import Presenter
 from services.notifications.handlers import ReceiveKpiEvents
-from services.notifications.presentation import Presenter
-from services.notifications.routing_api import router as routing_router
-from services.notifications.scheduler import Scheduler
-from services.notifications.sender import RetryPolicy, Sender
+from services.notifications.repository.dispatch_state import StateStore
 from services.notifications.settings import NotificationsSettings, load_routing
-from services.notifications.state_store import StateStore
 from services.notifications.telemetry import NotificationMetrics
+from services.notifications.workers.delivery_attempts import DeliveryAttempts
+from services.notifications.workers.delivery_planner import DeliveryPlanner
+from services.notifications.workers.delivery_sender import DeliverySender, RetryPolicy
+from services.notifications.workers.reminders_and_digests import RemindersAndDigests
 from shared.app import ServiceSpec, Wiring, build_app
 from shared.promises import deployed_promises, school_holiday_calendars
 
@@ -52,7 +51,7 @@ def create_app(
         metrics = NotificationMetrics(
             parts.registry, (org for promise in promises for org in promise.organisation_ids)
         )
-        courier = Courier(
+        attempts = DeliveryAttempts(
             config=config,
             presenter=Presenter(promises),
             links=links,
@@ -62,11 +61,11 @@ def create_app(
             email=EmailChannel(settings.smtp),
             http_timeout=settings.send_timeout_seconds,
         )
-        sender = Sender(
+        sender = DeliverySender(
             pool=parts.pool,
             dsn=str(settings.database_url),
             schema=SCHEMA,
-            courier=courier,
+            attempts=attempts,
             clock=clock,
             metrics=metrics,
             retry=RetryPolicy(
@@ -79,7 +78,7 @@ def create_app(
             send_timeout=settings.send_timeout_seconds,
         )
         store = StateStore()  # one for the process: all three share what it holds
-        dispatcher = Dispatcher(
+        planner = DeliveryPlanner(
             pool=parts.pool,
             config=config,
             clock=clock,
@@ -94,11 +93,11 @@ def create_app(
             focus_areas={c.id: c.focus_area for p in promises for c in p.commitments},
             clock=clock,
             gap_notice_days=settings.gap_notice_days,
-            admitted=dispatcher.admitted,
+            admitted=planner.admitted,
             store=store,
         )
         subscribers.subscribe(parts, receive, settings)
-        scheduler = Scheduler(
+        reminders_and_digests = RemindersAndDigests(
             pool=parts.pool,
             config=config,
             promises=promises,
@@ -112,12 +111,12 @@ def create_app(
             digest_time=settings.digest_time,
             digest_catch_up=settings.digest_catch_up,
             interval_seconds=settings.scheduler_interval_seconds,
-            admitted=dispatcher.admitted,
+            admitted=planner.admitted,
             rounds=metrics.schedule_rounds,
             store=store,
         )
-        parts.app.state.notifications = ApiParts(config, clock, links, dispatcher.wake)
-        parts.background.extend((dispatcher.run, sender.run, scheduler.run))
+        parts.app.state.notifications = ApiParts(config, clock, links, planner.wake)
+        parts.background.extend((planner.run, sender.run, reminders_and_digests.run))
 
     spec = ServiceSpec(
         name=SERVICE,
@@ -127,7 +126,7 @@ def create_app(
         description="Tells the organisations responsible when a promise slips: routed, "
         "grouped, held back by silences, mute timings and inhibition, repeated and escalated "
         "until acknowledged, delivered by email, signed webhooks and Teams.",
-        routers=[notifications_router, routing_router],
+        routers=list(ROUTERS),
         wire=wire,
         relays_outbox=False,
     )

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from services.notifications.delivery_log import CHANNELS
 from services.notifications.domain import KINDS
+from services.notifications.domain.messages import CHANNELS
 
 SUPPRESSION_REASONS = ("silenced", "muted", "inhibited")
 

@@ -1,4 +1,5 @@
-"""PostgreSQL helpers: connection pools and per-service migrations."""
+"""PostgreSQL helpers: connection pools, per-service migrations, the leader lock (`leader`),
+and what counts as the database being unreachable (`UNREACHABLE`)."""
 
 from typing import TypeAlias
 

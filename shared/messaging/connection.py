@@ -13,6 +13,8 @@ from aiokafka.conn import collect_hosts, create_conn
 from aiokafka.errors import (
     AuthenticationFailedError,
     IllegalSaslStateError,
+    KafkaError,
+    KafkaTimeoutError,
     SaslAuthenticationFailed,
     UnsupportedSaslMechanismError,
 )
@@ -35,6 +37,17 @@ REFUSED = (
     IllegalSaslStateError,
     ssl.SSLCertVerificationError,
 )
+
+
+def kafka_unreachable(error: BaseException) -> bool:
+    """Kafka cannot serve just now (down, restarting, a leader moving, a request timed out):
+    the same request can succeed later. A refused login is not among these."""
+    if isinstance(error, REFUSED):
+        return False
+    # aiokafka does not count its timeout as retriable, but a broker away is what it means.
+    return isinstance(error, KafkaTimeoutError) or (
+        isinstance(error, KafkaError) and error.retriable
+    )
 
 
 class KafkaRefused(Exception):

@@ -5,27 +5,28 @@ transaction as the state they describe, and NOTIFYs the relay. The relay claims 
 order (`FOR UPDATE`), publishes them, waits for the broker's acknowledgement and deletes them
 in the same transaction. When Kafka is down the rows simply wait.
 
-A session advisory lock makes one relay per schema active, whatever the number of instances,
-which keeps the order per key. It is held by a connection of its own, which may die while the
-relay goes on: so each round first checks, in its own transaction, that the lock is still
-held by that connection (the fence), and a successor that took the lock meanwhile waits on the
-rows of the round in flight instead of skipping past them.
+A leader lock (`shared.db.leader`) makes one relay per schema active, whatever the number of
+instances, which keeps the order per key. Each round confirms it in its own transaction (the
+fence), so a successor that took the lock meanwhile waits on the rows of the round in flight
+instead of skipping past them. The rounds, and their backoff while the database or Kafka is
+away, are `shared.background`'s.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import asyncpg
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from shared.background import Round, Rounds
 from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
 from shared.db import Connection
-from shared.pauses import woken_or_after
+from shared.db.leader import confirm_leader, leader_lock
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,6 @@ class OutboxMetrics:
         )
 
 
-class LeadershipLost(Exception):
-    """The relay's lock went with its connection: another relay may be leading now."""
-
-
 class OutboxRelay:
     def __init__(
         self,
@@ -118,60 +115,35 @@ class OutboxRelay:
         self._metrics = metrics
         self._batch_size = batch_size
         self._idle_poll_seconds = idle_poll_seconds
-        self._wake = asyncio.Event()
         self._rounds = 0
 
     async def run(self) -> None:
         """Relay until cancelled, surviving database and broker outages."""
-        delay = 0.2
-        while True:
-            try:
-                await self._run_as_leader()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning(
-                    "outbox relay of %s paused (%s); retry in %.1fs", self._schema, error, delay
-                )
-                self._metrics.failures.inc()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-            else:
-                delay = 0.2
-
-    async def _run_as_leader(self) -> None:
-        listener: asyncpg.Connection = await asyncpg.connect(
-            self._dsn, server_settings={"search_path": self._schema}
+        rounds = Rounds(
+            f"outbox relay of {self._schema}",
+            log,
+            on_failure=lambda _error: self._metrics.failures.inc(),
         )
-        try:
-            await listener.execute(
-                "SELECT pg_advisory_lock(hashtext($1))", f"outbox:{self._schema}"
-            )
-            await listener.add_listener(notify_channel(self._schema), self._on_notify)
-            leader = listener.get_server_pid()
-            while True:
-                self._wake.clear()
-                relayed = await self.relay_once(leader)
-                if relayed < self._batch_size:
-                    # The poll is a safety net for a lost notification, not the main path.
-                    await woken_or_after(self._wake, self._idle_poll_seconds)
-        finally:
-            with contextlib.suppress(Exception):
-                await listener.close(timeout=2)
+        await rounds.run_sessions(lambda: self._leading(rounds))
 
-    def _on_notify(self, *_args: object) -> None:
-        self._wake.set()
+    @contextlib.asynccontextmanager
+    async def _leading(self, rounds: Rounds) -> AsyncIterator[Round]:
+        async with leader_lock(self._dsn, self._schema, f"outbox:{self._schema}") as leader:
+            await leader.listen(notify_channel(self._schema), rounds.wake)
+
+            async def relay() -> float:
+                relayed = await self.relay_once(leader.pid)
+                # A full batch: more are waiting. The poll is a safety net for a lost
+                # notification, not the main path.
+                return 0 if relayed == self._batch_size else self._idle_poll_seconds
+
+            yield relay
 
     async def relay_once(self, leader: int) -> int:
         """Publish one batch of pending records in order, if the backend `leader` still holds
         the relay's lock; return how many were relayed."""
         async with self._pool.acquire() as connection, connection.transaction():
-            if not await connection.fetchval(
-                "SELECT EXISTS (SELECT FROM pg_locks"
-                " WHERE locktype = 'advisory' AND granted AND pid = $1)",
-                leader,
-            ):
-                raise LeadershipLost(f"the outbox relay of {self._schema} lost its lock")
+            await confirm_leader(connection, leader, f"outbox:{self._schema}")
             rows = await connection.fetch(
                 "SELECT position, topic, key, value, headers FROM outbox"
                 " ORDER BY position LIMIT $1 FOR UPDATE",

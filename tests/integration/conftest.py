@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -8,6 +9,7 @@ from services.metrics import SCHEMA
 from services.metrics.main import MIGRATIONS
 from services.metrics.settings import MetricsSettings
 from shared.runtime import open_database
+from tests.notifications_harness import Harness
 
 
 @pytest.fixture
@@ -19,3 +21,11 @@ async def metrics_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def notifications(
+    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+) -> Harness:
+    """The notifications service, ready to be fed and started by the test."""
+    return Harness(kafka_bootstrap, database_url, namespace, tmp_path)

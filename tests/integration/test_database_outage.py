@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,17 +20,11 @@ from services.activities.main import create_app as create_activities
 from services.activities.settings import ActivitiesSettings
 from services.metrics.main import create_app as create_metrics
 from services.metrics.settings import MetricsSettings
-from services.notifications.ack_links import AckLinks, AckTarget
+from services.notifications.domain.ack_links import AckLinks, AckTarget
 from tests.asgi import serving
 from tests.factories import activity_completed
 from tests.keys import admin_key, bearer, create_key
-from tests.notifications_harness import (
-    Clock,
-    local,
-    notifications_service,
-    routing_file,
-    settings,
-)
+from tests.notifications_harness import Harness, notifications_service
 from tests.polling import eventually
 from tests.tcp_proxy import TcpProxy, proxy_to, through
 
@@ -193,16 +186,12 @@ async def test_a_connection_the_database_ended_is_answered_503_not_500(
 
 
 async def test_every_notifications_endpoint_that_needs_the_database_answers_503_meanwhile(
-    kafka_bootstrap: str, database_url: str, namespace: str, proxy: TcpProxy, tmp_path: Path
+    notifications: Harness, proxy: TcpProxy
 ) -> None:
-    config = settings(
-        kafka_bootstrap,
-        through(database_url, proxy),
-        namespace,
-        routing_file(tmp_path),
-        NO_SMTP,
+    config = notifications.settings(
+        NO_SMTP, database_url=through(notifications.database_url, proxy)
     )
-    clock = Clock(local(2017, 5, 16, 10, 0))
+    clock = notifications.clock
     links = AckLinks(config.ack_secret.get_secret_value().encode(), config.public_url)
     link = links.token(AckTarget("notification", "e1/polisen"), clock.now + timedelta(days=1))
     silence = {

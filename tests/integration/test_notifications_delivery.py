@@ -6,22 +6,18 @@ import socket
 from collections.abc import AsyncIterator, Generator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from services.notifications.settings import NotificationsSettings
-from tests.notification_receivers import Receiver, smtp_server, webhook_receiver
+from tests.notification_receivers import Receiver, webhook_receiver
 from tests.notifications_harness import (
     Clock,
+    Harness,
     listed,
-    local,
     notifications_service,
-    produce,
-    routing_file,
     series,
-    settings,
     status_changed,
 )
 from tests.polling import eventually
@@ -50,31 +46,26 @@ class Desk:
 
 
 @asynccontextmanager
-async def warning_due(
-    kafka: str, database_url: str, namespace: str, folder: Path, receiver: Receiver
-) -> AsyncIterator[Desk]:
+async def warning_due(notifications: Harness, receiver: Receiver) -> AsyncIterator[Desk]:
     """Polisen, whose only channel is `receiver`'s webhook, with an at-risk warning from
     10:00 whose group wait has just run out."""
-    clock = Clock(local(2017, 5, 16, 10, 0))
-    await produce(kafka, namespace, [status_changed("volontarinsatser", "at-risk", clock.now)])
-    async with smtp_server() as (_inbox, port):
-        routing = routing_file(folder, receiver.url, email=False)
-        config = settings(kafka, database_url, namespace, routing, port)
-        async with notifications_service(config, clock) as client:
-            await eventually(lambda: listed(client), lambda found: len(found) == 1)
-            clock.advance(seconds=10)
-            yield Desk(clock, client, config)
+    clock = notifications.clock
+    await notifications.produce([status_changed("volontarinsatser", "at-risk", clock.now)])
+    routing = notifications.routing(receiver.url, email=False)
+    async with notifications.running(routing) as (client, _inbox):
+        assert notifications.config is not None
+        await eventually(lambda: listed(client), lambda found: len(found) == 1)
+        clock.advance(seconds=10)
+        yield Desk(clock, client, notifications.config)
 
 
 WEBHOOK_POLISEN = {"channel": "webhook", "organisation": "polisen"}
 
 
-async def test_a_503_is_tried_again_and_then_delivered_once(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
-) -> None:
+async def test_a_503_is_tried_again_and_then_delivered_once(notifications: Harness) -> None:
     async with (
         webhook_receiver(Receiver(answers=[503, 204])) as receiver,
-        warning_due(kafka_bootstrap, database_url, namespace, tmp_path, receiver) as desk,
+        warning_due(notifications, receiver) as desk,
     ):
         client = desk.client
         await eventually(receiver.seen, lambda ids: len(ids) == 1)
@@ -97,12 +88,10 @@ async def test_a_503_is_tried_again_and_then_delivered_once(
     assert (retried, sent, latency) == (1.0, 1.0, 1.0)
 
 
-async def test_a_400_is_not_tried_again(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
-) -> None:
+async def test_a_400_is_not_tried_again(notifications: Harness) -> None:
     async with (
         webhook_receiver(Receiver(answers=[400])) as receiver,
-        warning_due(kafka_bootstrap, database_url, namespace, tmp_path, receiver) as desk,
+        warning_due(notifications, receiver) as desk,
     ):
         client = desk.client
         [row] = await eventually(lambda: deliveries(client), finished)
@@ -126,18 +115,13 @@ def closed_port() -> Generator[int, None, None]:
         yield bound.getsockname()[1]
 
 
-async def test_without_an_smtp_server_mail_is_retried_then_given_up(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
-) -> None:
-    clock = Clock(local(2017, 5, 16, 10, 0))
-    await produce(
-        kafka_bootstrap,
-        namespace,
+async def test_without_an_smtp_server_mail_is_retried_then_given_up(notifications: Harness) -> None:
+    clock = notifications.clock
+    await notifications.produce(
         [status_changed("volontarinsatser", "achieved", clock.now)],  # told once, not repeated
     )
     ports = closed_port()
-    config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), next(ports))
-    async with notifications_service(config, clock) as client:
+    async with notifications_service(notifications.settings(next(ports)), clock) as client:
         await eventually(lambda: listed(client), lambda found: len(found) == 1)
         clock.advance(seconds=10)
         await eventually(lambda: deliveries(client), retrying)
@@ -156,12 +140,10 @@ async def test_without_an_smtp_server_mail_is_retried_then_given_up(
 
 
 async def test_a_service_stopped_mid_send_sends_again_under_the_same_id(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
     async with webhook_receiver(Receiver(hold_first=True)) as receiver:
-        async with warning_due(
-            kafka_bootstrap, database_url, namespace, tmp_path, receiver
-        ) as desk:
+        async with warning_due(notifications, receiver) as desk:
             await eventually(receiver.seen, lambda ids: len(ids) == 1)
             [cut_off] = await deliveries(desk.client)
         # Stopped while the receiver had the message but had not answered.

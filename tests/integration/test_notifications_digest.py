@@ -6,7 +6,6 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path
 
 import httpx
 import uvicorn
@@ -17,16 +16,13 @@ from services.metrics.settings import MetricsSettings
 from tests.factories import activity_completed
 from tests.integration.test_metrics_service import produce
 from tests.keys import admin_key, bearer
-from tests.notification_receivers import smtp_server
 from tests.notifications_harness import (
     MAIL,
     Clock,
+    Harness,
     listed,
     local,
-    notifications_service,
-    routing_file,
     series,
-    settings,
 )
 from tests.polling import eventually
 
@@ -67,29 +63,23 @@ async def sno_done(url: str, at: datetime, key: str) -> int:
 
 
 async def test_the_monday_digest_tells_each_organisation_its_week_once(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 3, 20, 6, 30))  # Monday of week 12, digest time
-    activities = f"{namespace}m."  # the metrics service's own topics: its news stays there
+    clock = notifications.starting_at(local(2017, 3, 20, 6, 30))  # Monday of week 12, 06:30
+    # The metrics service's own topics: its news stays there.
+    activities = f"{notifications.namespace}m."
     meeting = activity_completed("sno-mote", time=local(2017, 3, 6, 9, 0))  # none on the 13th
-    await produce(kafka_bootstrap, activities, [meeting])  # as the activities service would
-    async with (
-        metrics_service(kafka_bootstrap, database_url, activities, clock) as metrics_url,
-        smtp_server() as (inbox, port),
-    ):
+    await produce(notifications.kafka, activities, [meeting])  # as the activities service would
+    async with metrics_service(
+        notifications.kafka, notifications.database_url, activities, clock
+    ) as metrics_url:
         # The digest reads the KPIs with a key of its own, an admin's (as `make up` sets it).
-        key = await admin_key(database_url)
+        key = await admin_key(notifications.database_url)
         await eventually(lambda: sno_done(metrics_url, clock.now, key), lambda done: done == 1)
-        config = settings(
-            kafka_bootstrap,
-            database_url,
-            namespace,
-            routing_file(tmp_path),
-            port,
-            metrics_url=metrics_url,
-            metrics_api_key=key,
-        )
-        async with notifications_service(config, clock) as client:
+        async with notifications.running(metrics_url=metrics_url, metrics_api_key=key) as (
+            client,
+            inbox,
+        ):
             digests = await eventually(
                 lambda: listed(client, kind="digest"), lambda found: len(found) == 3
             )

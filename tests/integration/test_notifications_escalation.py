@@ -2,18 +2,12 @@
 or through the signed link in the message, stops that."""
 
 import re
-from pathlib import Path
 
-from tests.notification_receivers import Mail, smtp_server
+from tests.notification_receivers import Mail
 from tests.notifications_harness import (
     MAIL,
-    Clock,
+    Harness,
     listed,
-    local,
-    notifications_service,
-    produce,
-    routing_file,
-    settings,
     status_changed,
 )
 from tests.polling import eventually
@@ -31,42 +25,40 @@ def ack_path(mail: Mail) -> str:
 
 
 async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 5, 16, 10, 0))
+    clock = notifications.clock
     missed = [
         status_changed("volontarinsatser", "missed", clock.now),
         status_changed("narkotikabrott-unga", "missed", clock.now),
         status_changed("handelsebaserade-trygghetsvandringar", "missed", clock.now),
     ]
-    await produce(kafka_bootstrap, namespace, missed)
-    async with smtp_server() as (inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with notifications_service(config, clock) as client:
-            await eventually(lambda: listed(client), lambda found: len(found) == 4)
-            clock.advance(seconds=10)
-            await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 3)
-            told = {mail.subject.split(": ", 1)[1]: mail for mail in inbox.to(MAIL["polisen"])}
+    await notifications.produce(missed)
+    async with notifications.running() as (client, inbox):
+        await eventually(lambda: listed(client), lambda found: len(found) == 4)
+        clock.advance(seconds=10)
+        await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 3)
+        told = {mail.subject.split(": ", 1)[1]: mail for mail in inbox.to(MAIL["polisen"])}
 
-            [volontarer] = await listed(client, commitment="volontarinsatser")
-            by_api = await client.post(
-                f"/v1/notifications/{volontarer['key']}/ack", json={"by": "anna.berg@polisen.test"}
-            )
-            link = ack_path(told[f"{NARKOTIKA} – missat"])
-            opened = await client.get(link)  # as a mail filter or a link preview would
-            unanswered = await listed(client, state="acknowledged")
-            by_link = await client.post(link)  # the page's button
-            forged_link = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
-            forged = [await client.get(forged_link), await client.post(forged_link)]
-            garbage = await client.post("/v1/ack", params={"token": "not-a-token"})
-            unknown = await client.post("/v1/notifications/nope/ack", json={"by": "x"})
+        [volontarer] = await listed(client, commitment="volontarinsatser")
+        by_api = await client.post(
+            f"/v1/notifications/{volontarer['key']}/ack", json={"by": "anna.berg@polisen.test"}
+        )
+        link = ack_path(told[f"{NARKOTIKA} – missat"])
+        opened = await client.get(link)  # as a mail filter or a link preview would
+        unanswered = await listed(client, state="acknowledged")
+        by_link = await client.post(link)  # the page's button
+        forged_link = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+        forged = [await client.get(forged_link), await client.post(forged_link)]
+        garbage = await client.post("/v1/ack", params={"token": "not-a-token"})
+        unknown = await client.post("/v1/notifications/nope/ack", json={"by": "x"})
 
-            clock.advance(hours=2)  # the escalation time of the critical route
-            await eventually(lambda: inbox.count(MAIL["polisen-chef"]), lambda n: n == 1)
-            answered = await listed(client, state="acknowledged")
+        clock.advance(hours=2)  # the escalation time of the critical route
+        await eventually(lambda: inbox.count(MAIL["polisen-chef"]), lambda n: n == 1)
+        answered = await listed(client, state="acknowledged")
 
-            clock.advance(days=8)  # longer than an acknowledge link lives
-            expired = await client.post(ack_path(told[f"{VANDRINGAR} – missat"]))
+        clock.advance(days=8)  # longer than an acknowledge link lives
+        expired = await client.post(ack_path(told[f"{VANDRINGAR} – missat"]))
 
     assert by_api.status_code == 200
     assert opened.status_code == 200

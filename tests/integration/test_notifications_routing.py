@@ -2,22 +2,17 @@
 SMTP server, with Lund's organisations and a routing file written for the test. The clock
 is the service's own, moved by the test; nothing waits for real minutes to pass."""
 
-from pathlib import Path
-
 from shared.access import Role
 from tests.keys import bearer, create_key, name_of
-from tests.notification_receivers import Mail, smtp_server
+from tests.notification_receivers import Mail
 from tests.notifications_harness import (
     MAIL,
-    Clock,
+    Harness,
     listed,
     local,
     notifications_service,
     planned_at,
-    produce,
-    routing_file,
     series,
-    settings,
     status_changed,
 )
 from tests.polling import eventually
@@ -27,12 +22,10 @@ VANDRINGAR = "Trygghetsvandringar på platser frekventerade av ungdomar"
 
 
 async def test_each_organisation_hears_of_its_commitments_and_a_joint_one_reaches_all(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 5, 16, 10, 0))  # a Tuesday morning
-    await produce(
-        kafka_bootstrap,
-        namespace,
+    clock = notifications.clock  # a Tuesday morning
+    await notifications.produce(
         [
             status_changed("volontarinsatser", "at-risk", clock.now),
             status_changed("ungdomsdialoger-motesplatser", "behind", clock.now),
@@ -40,27 +33,23 @@ async def test_each_organisation_hears_of_its_commitments_and_a_joint_one_reache
             status_changed("trygghetsvandringar-ungdomar", "behind", clock.now),
         ],
     )
-    async with smtp_server() as (inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with notifications_service(config, clock) as client:
-            pending = await eventually(lambda: listed(client), lambda found: len(found) == 6)
-            assert {n["state"] for n in pending} == {"pending"}
-            assert await inbox.count() == 0  # group_wait collects what comes together
+    async with notifications.running() as (client, inbox):
+        pending = await eventually(lambda: listed(client), lambda found: len(found) == 6)
+        assert {n["state"] for n in pending} == {"pending"}
+        assert await inbox.count() == 0  # group_wait collects what comes together
 
-            clock.advance(seconds=10)
-            await eventually(inbox.count, lambda n: n == 3)
-            sent = await eventually(
-                lambda: listed(client, state="sent"), lambda found: len(found) == 6
-            )
-            created = await series(
-                client,
-                "lofte_notifications_created_total",
-                organisation="polisen",
-                kind="commitment.status-changed",
-            )
-            delivered = await series(
-                client, "lofte_notifications_sent_total", channel="email", organisation="kommunen"
-            )
+        clock.advance(seconds=10)
+        await eventually(inbox.count, lambda n: n == 3)
+        sent = await eventually(lambda: listed(client, state="sent"), lambda found: len(found) == 6)
+        created = await series(
+            client,
+            "lofte_notifications_created_total",
+            organisation="polisen",
+            kind="commitment.status-changed",
+        )
+        delivered = await series(
+            client, "lofte_notifications_sent_total", channel="email", organisation="kommunen"
+        )
 
     by_organisation = {(n["organisation"], n["commitment"]) for n in sent}
     assert by_organisation == {
@@ -88,45 +77,39 @@ async def test_each_organisation_hears_of_its_commitments_and_a_joint_one_reache
 
 
 async def test_news_waits_for_the_group_interval_and_open_news_is_repeated_until_answered(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 5, 16, 10, 0))
-    await produce(
-        kafka_bootstrap, namespace, [status_changed("volontarinsatser", "at-risk", clock.now)]
-    )
-    async with smtp_server() as (inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with notifications_service(config, clock) as client:
-            await eventually(lambda: listed(client), lambda found: len(found) == 1)
-            clock.advance(seconds=10)
-            await eventually(inbox.count, lambda n: n == 1)
+    clock = notifications.clock
+    await notifications.produce([status_changed("volontarinsatser", "at-risk", clock.now)])
+    async with notifications.running() as (client, inbox):
+        await eventually(lambda: listed(client), lambda found: len(found) == 1)
+        clock.advance(seconds=10)
+        await eventually(inbox.count, lambda n: n == 1)
 
-            clock.advance(seconds=10)  # 10:00:20: news for the same group
-            later = status_changed("handelsebaserade-trygghetsvandringar", "behind", clock.now)
-            await produce(kafka_bootstrap, namespace, [later])
-            await eventually(lambda: listed(client), lambda found: len(found) == 3)
-            clock.advance(seconds=30)  # 10:00:50: kommunen's first; polisen's update waits
-            await eventually(inbox.count, lambda n: n == 2)
-            await eventually(lambda: planned_at(database_url), lambda at: at >= clock.now)
-            assert len(inbox.to(MAIL["polisen"])) == 1
+        clock.advance(seconds=10)  # 10:00:20: news for the same group
+        later = status_changed("handelsebaserade-trygghetsvandringar", "behind", clock.now)
+        await notifications.produce([later])
+        await eventually(lambda: listed(client), lambda found: len(found) == 3)
+        clock.advance(seconds=30)  # 10:00:50: kommunen's first; polisen's update waits
+        await eventually(inbox.count, lambda n: n == 2)
+        await eventually(lambda: planned_at(notifications.database_url), lambda at: at >= clock.now)
+        assert len(inbox.to(MAIL["polisen"])) == 1
 
-            clock.advance(seconds=20)  # 10:01:10, a group_interval after polisen's first
-            await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 2)
-            [first] = await listed(client, commitment="volontarinsatser")
-            anna = await create_key(database_url, "polisen", Role.STAFF, "anna.berg@polisen.test")
-            answered = await client.post(
-                f"/v1/notifications/{first['key']}/ack", headers=bearer(anna)
-            )
-            assert answered.status_code == 200, answered.text
-            # Who answered is who holds the credentials, recorded and shown.
-            assert answered.json()["acknowledgement"]["by"] == name_of(
-                anna, "anna.berg@polisen.test"
-            )
+        clock.advance(seconds=20)  # 10:01:10, a group_interval after polisen's first
+        await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 2)
+        [first] = await listed(client, commitment="volontarinsatser")
+        anna = await create_key(
+            notifications.database_url, "polisen", Role.STAFF, "anna.berg@polisen.test"
+        )
+        answered = await client.post(f"/v1/notifications/{first['key']}/ack", headers=bearer(anna))
+        assert answered.status_code == 200, answered.text
+        # Who answered is who holds the credentials, recorded and shown.
+        assert answered.json()["acknowledgement"]["by"] == name_of(anna, "anna.berg@polisen.test")
 
-            clock.advance(hours=1)  # a repeat_interval after the update: what is still open
-            await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 3)
-            clock.advance(hours=1)
-            await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 4)
+        clock.advance(hours=1)  # a repeat_interval after the update: what is still open
+        await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 3)
+        clock.advance(hours=1)
+        await eventually(lambda: inbox.count(MAIL["polisen"]), lambda n: n == 4)
 
     first_mail, update, repeat, again = inbox.to(MAIL["polisen"])
     assert VOLONTARER in first_mail.subject
@@ -138,42 +121,40 @@ async def test_news_waits_for_the_group_interval_and_open_news_is_repeated_until
 
 
 async def test_a_night_time_warning_waits_for_the_morning_and_a_missed_commitment_does_not(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 5, 16, 23, 10))
+    clock = notifications.starting_at(local(2017, 5, 16, 23, 10))
     news = [
         status_changed("volontarinsatser", "at-risk", clock.now),
         status_changed("narkotikabrott-unga", "missed", clock.now),
     ]
-    await produce(kafka_bootstrap, namespace, news)
-    async with smtp_server() as (inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with notifications_service(config, clock) as client:
+    await notifications.produce(news)
+    async with notifications.running() as (client, inbox):
 
-            async def told(title: str) -> list[Mail]:
-                return [mail for mail in inbox.mails if title in mail.subject]
+        async def told(title: str) -> list[Mail]:
+            return [mail for mail in inbox.mails if title in mail.subject]
 
-            def told_of(title: str) -> bool:
-                return any(title in mail.text for mail in inbox.mails)
+        def told_of(title: str) -> bool:
+            return any(title in mail.text for mail in inbox.mails)
 
-            await eventually(lambda: listed(client), lambda found: len(found) == 2)
-            clock.advance(seconds=10)
-            await eventually(inbox.count, lambda n: n == 1)
-            [held] = await eventually(
-                lambda: listed(client, state="suppressed"), lambda found: len(found) == 1
-            )
-            muted = await series(
-                client,
-                "lofte_notifications_suppressed_total",
-                reason="muted",
-                organisation="polisen",
-            )
+        await eventually(lambda: listed(client), lambda found: len(found) == 2)
+        clock.advance(seconds=10)
+        await eventually(inbox.count, lambda n: n == 1)
+        [held] = await eventually(
+            lambda: listed(client, state="suppressed"), lambda found: len(found) == 1
+        )
+        muted = await series(
+            client,
+            "lofte_notifications_suppressed_total",
+            reason="muted",
+            organisation="polisen",
+        )
 
-            clock.now = local(2017, 5, 17, 6, 59)
-            await eventually(lambda: planned_at(database_url), lambda at: at >= clock.now)
-            assert not told_of(VOLONTARER)
-            clock.now = local(2017, 5, 17, 7, 0)
-            morning = await eventually(lambda: told(VOLONTARER), lambda mails: len(mails) == 1)
+        clock.now = local(2017, 5, 17, 6, 59)
+        await eventually(lambda: planned_at(notifications.database_url), lambda at: at >= clock.now)
+        assert not told_of(VOLONTARER)
+        clock.now = local(2017, 5, 17, 7, 0)
+        morning = await eventually(lambda: told(VOLONTARER), lambda mails: len(mails) == 1)
 
     night = inbox.to(MAIL["polisen"])[0]
     assert "Öka antalet upptäckta narkotikabrott" in night.subject
@@ -184,21 +165,19 @@ async def test_a_night_time_warning_waits_for_the_morning_and_a_missed_commitmen
 
 
 async def test_a_dry_run_shows_where_a_notification_would_go_and_why(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    clock = Clock(local(2017, 5, 16, 23, 0))
-    async with smtp_server() as (_inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with notifications_service(config, clock) as client:
-            labels = {"organisation": "polisen", "promise": "lund-2017", "kind": "reminder"}
-            routine = await client.post("/v1/routing/dry-run", json={"labels": labels})
-            critical = await client.post(
-                "/v1/routing/dry-run", json={"labels": {**labels, "severity": "critical"}}
-            )
-            typo = await client.post(
-                "/v1/routing/dry-run", json={"labels": {"organization": "polisen"}}
-            )
-            document = (await client.get("/openapi.json")).json()
+    notifications.starting_at(local(2017, 5, 16, 23, 0))
+    async with notifications.running() as (client, _inbox):
+        labels = {"organisation": "polisen", "promise": "lund-2017", "kind": "reminder"}
+        routine = await client.post("/v1/routing/dry-run", json={"labels": labels})
+        critical = await client.post(
+            "/v1/routing/dry-run", json={"labels": {**labels, "severity": "critical"}}
+        )
+        typo = await client.post(
+            "/v1/routing/dry-run", json={"labels": {"organization": "polisen"}}
+        )
+        document = (await client.get("/openapi.json")).json()
 
     [night] = routine.json()["matches"]
     assert night["contact_point"]["email"] == [MAIL["polisen"]]
@@ -220,14 +199,11 @@ async def test_a_dry_run_shows_where_a_notification_would_go_and_why(
     } <= set(document["paths"])
 
 
-async def test_a_dry_run_at_the_ends_of_the_calendar_is_refused(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
-) -> None:
+async def test_a_dry_run_at_the_ends_of_the_calendar_is_refused(notifications: Harness) -> None:
     """Found by fuzzing: a time no Stockholm clock can show was a 500."""
-    clock = Clock(local(2017, 5, 16, 23, 0))
+    clock = notifications.starting_at(local(2017, 5, 16, 23, 0))
     edges = ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
-    config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), 25)
-    async with notifications_service(config, clock) as client:
+    async with notifications_service(notifications.settings(25), clock) as client:
         answers = [
             await client.post(
                 "/v1/routing/dry-run", json={"labels": {"organisation": "polisen"}, "at": at}

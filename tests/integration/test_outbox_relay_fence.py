@@ -13,9 +13,10 @@ from prometheus_client import CollectorRegistry
 
 from services.metrics import SCHEMA
 from shared.contracts import topics
+from shared.db.leader import LeadershipLost
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import LeadershipLost, OutboxMetrics, OutboxRelay, OutgoingRecord
+from shared.messaging.outbox import OutboxMetrics, OutboxRelay, OutgoingRecord
 from shared.messaging.outbox import enqueue as enqueue_records
 from tests.kafka_records import read_all
 from tests.polling import eventually

@@ -8,7 +8,6 @@ keys of each role (the same checks hold for people's tokens: tests/e2e/test_staf
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,14 +17,7 @@ from shared.access import Role
 from tests.asgi import serving
 from tests.keys import admin_key, bearer, create_key, name_of, staff_key
 from tests.notification_receivers import smtp_server
-from tests.notifications_harness import (
-    Clock,
-    local,
-    produce,
-    routing_file,
-    settings,
-    status_changed,
-)
+from tests.notifications_harness import Harness, status_changed
 from tests.polling import eventually
 
 
@@ -48,29 +40,31 @@ class Staffed:
 
 
 @asynccontextmanager
-async def staffed_service(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
-) -> AsyncIterator[Staffed]:
+async def staffed_service(notifications: Harness) -> AsyncIterator[Staffed]:
     """`sno-mote` behind: one notification for kommunen, one for polisen, each delivered."""
-    clock = Clock(local(2017, 5, 16, 10, 0))
-    await produce(kafka_bootstrap, namespace, [status_changed("sno-mote", "behind", clock.now)])
-    polisen = await create_key(database_url, "polisen", Role.STAFF, "anna.berg@polisen.test")
+    clock = notifications.clock
+    await notifications.produce([status_changed("sno-mote", "behind", clock.now)])
+    polisen = await create_key(
+        notifications.database_url, "polisen", Role.STAFF, "anna.berg@polisen.test"
+    )
     world = Staffed(
         client=httpx.AsyncClient(),
         polisen=bearer(polisen),
-        kommunen=bearer(await staff_key(database_url, "kommunen")),
-        admin=bearer(await admin_key(database_url)),
-        partner=bearer(await create_key(database_url, "polisen")),
+        kommunen=bearer(await staff_key(notifications.database_url, "kommunen")),
+        admin=bearer(await admin_key(notifications.database_url)),
+        partner=bearer(await create_key(notifications.database_url, "polisen")),
         polisen_key=polisen,
     )
-    async with smtp_server() as (inbox, port):
-        config = settings(kafka_bootstrap, database_url, namespace, routing_file(tmp_path), port)
-        async with serving(create_app(config, clock=clock)) as client:
-            world.client = client
-            await eventually(lambda: world.keys_of(world.admin), lambda orgs: len(orgs) == 2)
-            clock.advance(seconds=10)
-            await eventually(inbox.count, lambda n: n == 2)
-            yield world
+    # Without the harness's admin client: each request here says who sends it, or no one.
+    async with (
+        smtp_server() as (inbox, port),
+        serving(create_app(notifications.settings(port), clock=clock)) as client,
+    ):
+        world.client = client
+        await eventually(lambda: world.keys_of(world.admin), lambda orgs: len(orgs) == 2)
+        clock.advance(seconds=10)
+        await eventually(inbox.count, lambda n: n == 2)
+        yield world
 
 
 def notification_of(listing: list[dict[str, Any]], organisation: str) -> str:
@@ -79,9 +73,9 @@ def notification_of(listing: list[dict[str, Any]], organisation: str) -> str:
 
 
 async def test_staff_see_only_their_organisations_notifications_and_deliveries(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+    async with staffed_service(notifications) as staffed:
         await seen_and_listed(staffed)
 
 
@@ -111,9 +105,9 @@ async def seen_and_listed(
 
 
 async def test_staff_acknowledge_only_their_own_and_who_answered_is_recorded(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+    async with staffed_service(notifications) as staffed:
         await acknowledged(staffed)
 
 
@@ -158,9 +152,9 @@ def silence_of(organisation: str | None) -> dict[str, Any]:
 
 
 async def test_staff_silence_only_their_own_organisation_and_who_did_is_recorded(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+    async with staffed_service(notifications) as staffed:
         await silenced(staffed)
 
 
@@ -196,9 +190,9 @@ async def silenced(
 
 
 async def test_a_partner_key_and_no_key_are_refused_by_every_staff_endpoint(
-    kafka_bootstrap: str, database_url: str, namespace: str, tmp_path: Path
+    notifications: Harness,
 ) -> None:
-    async with staffed_service(kafka_bootstrap, database_url, namespace, tmp_path) as staffed:
+    async with staffed_service(notifications) as staffed:
         await refused(staffed)
 
 

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from services.notifications.channels import (
+from services.notifications.channels import render
+from services.notifications.channels.cards import markdown_escaped
+from services.notifications.domain.views import (
     DigestLine,
     DigestOutcome,
     DigestView,
@@ -15,9 +17,7 @@ from services.notifications.channels import (
     OutcomeFigures,
     commitment_dashboard_path,
     outcome_dashboard_path,
-    render,
 )
-from services.notifications.channels.cards import markdown_escaped
 
 GRAFANA = "https://grafana.lofte.example"
 ACK = "https://lofte.example/ack?n=abc"

@@ -22,13 +22,12 @@ from starlette.routing import Route
 from services.notifications.channels import (
     InvalidSignature,
     Message,
-    NotificationView,
     TeamsChannel,
     WebhookChannel,
-    commitment_dashboard_path,
     render,
     verify,
 )
+from services.notifications.domain.views import NotificationView, commitment_dashboard_path
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - these tests' own
 

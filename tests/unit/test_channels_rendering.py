@@ -5,17 +5,17 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from services.notifications.channels import (
+from services.notifications.channels import render
+from services.notifications.channels.i18n import STATUS_NAMES
+from services.notifications.channels.rendering import environment
+from services.notifications.domain.views import (
     Figures,
+    Language,
     NotificationView,
     OutcomeFigures,
     commitment_dashboard_path,
     outcome_dashboard_path,
-    render,
 )
-from services.notifications.channels.i18n import STATUS_NAMES
-from services.notifications.channels.rendering import environment
-from services.notifications.channels.views import Language
 
 GRAFANA = "https://grafana.lofte.example"
 ACK = "https://lofte.example/ack?n=abc&sig=x1"

@@ -14,14 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
-from services.notifications.channels import (
-    EmailChannel,
-    NotificationView,
-    SmtpSettings,
-    commitment_dashboard_path,
-    render,
-)
+from services.notifications.channels import EmailChannel, SmtpSettings, render
 from services.notifications.channels.smtp import message_id
+from services.notifications.domain.views import NotificationView, commitment_dashboard_path
 
 TO = ["polisen-lund@lofte.example", "samordnare@lofte.example"]
 FROM = "Löfte <notiser@lofte.example>"

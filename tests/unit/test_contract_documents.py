@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from shared.contract_documents.asyncapi import asyncapi_document
+from shared.contract_documents.asyncapi_page import render_page
+from shared.contract_documents.documents import contract_files
 from shared.contracts import topics
-from shared.contracts.asyncapi import asyncapi_document
-from shared.contracts.asyncapi_page import render_page
-from shared.contracts.documents import contract_files
 from shared.contracts.schemas import ALL_TYPES, PARTNER_TYPES
 from tests.factories import activity_completed, incident_recorded
 

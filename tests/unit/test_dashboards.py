@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from services.notifications.channels.views import (
+from services.notifications.domain.views import (
     commitment_dashboard_path,
     outcome_dashboard_path,
 )

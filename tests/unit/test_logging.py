@@ -18,7 +18,7 @@ async def test_a_request_url_with_a_credential_is_not_logged_even_at_debug(
 
     async with httpx.AsyncClient(transport=transport) as client:
         answer = await client.post(f"https://hooks.example.org/hook?token={URL_CREDENTIAL}")
-    logging.getLogger("services.notifications.sender").info("delivered by webhook")
+    logging.getLogger("services.notifications.workers.delivery_sender").info("delivered by webhook")
 
     assert answer.status_code == 204
     logged = capsys.readouterr().err

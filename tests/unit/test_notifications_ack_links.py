@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.notifications.ack_links import AckLinks, AckTarget, InvalidToken
+from services.notifications.domain.ack_links import AckLinks, AckTarget, InvalidToken
 
 LINKS = AckLinks(b"a-secret-of-at-least-thirty-two-bytes!!", "https://lofte.test/")
 NOW = datetime(2017, 5, 16, 10, 0, tzinfo=UTC)

@@ -70,7 +70,7 @@ def status(event_id: str, commitment: str, new: StatusName, at: datetime) -> Kpi
 
 @dataclass
 class Desk:
-    """The dispatcher as the service runs it: receive an event, then plan at once and at
+    """The delivery planner as the service runs it: receive an event, then plan at once and at
     every `next_wakeup`, record what was sent, drop what the plan dropped."""
 
     config: RoutingConfig = LUND

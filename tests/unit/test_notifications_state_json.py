@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.notifications.domain import DispatchState, Silence, plan
-from services.notifications.state_json import (
+from services.notifications.repository.state_json import (
     dump_state,
     load_notification_document,
     load_state,

@@ -9,35 +9,17 @@ from services.notifications.channels.rendering import render
 from services.notifications.channels.retry import next_attempt
 from services.notifications.channels.signing import InvalidSignature, sign, verify
 from services.notifications.channels.smtp import EmailChannel, SmtpSettings
-from services.notifications.channels.views import (
-    DigestLine,
-    DigestOutcome,
-    DigestView,
-    Figures,
-    NotificationView,
-    OutcomeFigures,
-    commitment_dashboard_path,
-    outcome_dashboard_path,
-)
 
 __all__ = [
     "DeliveryResult",
-    "DigestLine",
-    "DigestOutcome",
-    "DigestView",
     "EmailChannel",
-    "Figures",
     "InvalidSignature",
     "Message",
-    "NotificationView",
     "Outcome",
-    "OutcomeFigures",
     "SmtpSettings",
     "TeamsChannel",
     "WebhookChannel",
-    "commitment_dashboard_path",
     "next_attempt",
-    "outcome_dashboard_path",
     "render",
     "sign",
     "verify",

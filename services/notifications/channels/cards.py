@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from services.notifications.channels import i18n
-from services.notifications.channels.views import (
+from services.notifications.domain.views import (
     COMMITMENT_DASHBOARD,
     SEVERITIES,
     DigestLine,

@@ -8,7 +8,7 @@ in code, names a status the same way. Months are spelled out here instead of thr
 from collections.abc import Mapping
 from datetime import date
 
-from services.notifications.channels.views import Language, Severity
+from services.notifications.domain.views import Language, Severity
 from shared.contracts.kpi_events import StatusName
 
 STATUS_NAMES: Mapping[Language, Mapping[StatusName, str]] = {

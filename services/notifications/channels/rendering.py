@@ -1,7 +1,8 @@
-"""Notifications rendered into a `Message`, from the Jinja templates in `../templates/<lang>/`.
+"""Notifications rendered into a `Message`, from the Jinja templates in `../templates/`.
 
-Each kind has `<kind>.txt`, whose blocks `subject` and `summary` are also rendered on their
-own, and `<kind>.html`. Several notifications at once use `batch.*`. HTML is autoescaped and
+Each kind has `<lang>/<kind>.txt`, whose blocks `subject` and `summary` are also rendered on
+their own, and `html/<kind>.html`: one HTML structure for every language, whose words come
+from `<lang>/_words.html`. Several notifications at once use `batch.*`. HTML is autoescaped and
 values are never parsed as templates, so a title reading `{{7*7}}` or `<script>` stays text.
 StrictUndefined makes a misspelt field an error instead of an empty gap in a message.
 """
@@ -11,12 +12,19 @@ from collections.abc import Mapping, Sequence
 from functools import cache, partial
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
 
 from services.notifications.channels import i18n
 from services.notifications.channels.cards import RenderedItem, payload, teams_card
 from services.notifications.channels.message import Message
-from services.notifications.channels.views import SEVERITIES, Language, NotificationView
+from services.notifications.domain.views import SEVERITIES, Language, NotificationView
 
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 # Optional sections that render empty leave runs of blank lines behind in plain text.
@@ -28,7 +36,12 @@ def environment(language: Language) -> Environment:
     if language not in LANGUAGES:
         raise ValueError(f"no templates for language {language!r}; there are {LANGUAGES}")
     env = Environment(
-        loader=PackageLoader("services.notifications", f"templates/{language}"),
+        loader=ChoiceLoader(
+            [
+                PackageLoader("services.notifications", f"templates/{language}"),
+                PackageLoader("services.notifications", "templates/html"),
+            ]
+        ),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -1,4 +1,4 @@
-"""The dispatcher's decisions: `plan(state, config, now)` says what to send now, what to hold
+"""The delivery planner's decisions: `plan(state, config, now)` says what to send now, what to hold
 back and why, and when to look again. A pure function: the same state, configuration and
 time always give the same plan, so a run can be repeated, replayed and tested exactly.
 

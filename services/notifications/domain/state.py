@@ -1,4 +1,4 @@
-"""What the dispatcher remembers between runs, and what one run decides.
+"""What the delivery planner remembers between runs, and what one run decides.
 
 `DispatchState` is everything `plan` reads besides the configuration and the time; the
 service layer persists it (every field is plain data: text, instants, notifications) and

@@ -1,0 +1,95 @@
+"""HTTP API of the notifications service: notifications, answers, the delivery log.
+
+Keys hold slashes (`<event id>/<organisation>`, `digest/lund-2017/polisen/2017-W12`), so they are
+written into paths as they are.
+"""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+
+from services.notifications.api.parts import Filter, Key, Limit, own_organisation, parts
+from services.notifications.repository import notifications, queries, received_events
+from services.notifications.repository.notifications import State
+from shared.access.http import Staff, require_acts_for
+from shared.http.problems import ProblemError
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get("/kpi-events", summary="The latest KPI events received from the metrics service")
+async def list_kpi_events(
+    request: Request, principal: Staff, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """Staff see the events about their own organisation."""
+    async with request.app.state.pool.acquire() as connection:
+        return await received_events.latest_received(connection, limit, principal.scope())
+
+
+@router.get("/notifications", summary="Notifications, newest first")
+async def list_notifications(
+    request: Request,
+    principal: Staff,
+    organisation: Filter = None,
+    commitment: Filter = None,
+    state: State | None = None,
+    kind: Filter = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
+    async with request.app.state.pool.acquire() as connection:
+        return await queries.notifications(
+            connection,
+            organisation=own_organisation(principal, organisation),
+            commitment=commitment,
+            state=state,
+            kind=kind,
+            limit=limit,
+        )
+
+
+@router.get("/notifications/{key:path}", summary="One notification and its deliveries")
+async def get_notification(request: Request, principal: Staff, key: Key) -> dict[str, Any]:
+    async with request.app.state.pool.acquire() as connection:
+        found = await queries.notification(connection, key)
+    if found is None:
+        raise ProblemError(404, f"no notification {key!r}")
+    require_acts_for(principal, found["organisation"], f"notification {key!r}")
+    return found
+
+
+@router.post(
+    "/notifications/{key:path}/ack",
+    summary="Acknowledge a notification: it is neither repeated nor escalated any more",
+)
+async def acknowledge(request: Request, principal: Staff, key: Key) -> dict[str, Any]:
+    """Who answers is whoever signed in (or holds the key): it is recorded and shown."""
+    api = parts(request)
+    async with request.app.state.pool.acquire() as connection:
+        async with connection.transaction():
+            owner = await notifications.owner(connection, key)
+            if owner is None:
+                raise ProblemError(404, f"no notification {key!r}")
+            require_acts_for(principal, owner, f"notification {key!r}")
+            await notifications.acknowledge(connection, key, principal.name, "api", api.clock())
+        found = await queries.notification(connection, key)
+    api.wake_planner()
+    return found or {}
+
+
+@router.get("/deliveries", summary="The delivery log, newest first")
+async def list_deliveries(
+    request: Request,
+    principal: Staff,
+    status: Literal["queued", "sending", "retrying", "delivered", "failed"] | None = None,
+    organisation: Filter = None,
+    notification: Filter = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
+    async with request.app.state.pool.acquire() as connection:
+        return await queries.deliveries(
+            connection,
+            notification_key=notification,
+            status=status,
+            organisation=own_organisation(principal, organisation),
+            limit=limit,
+        )
