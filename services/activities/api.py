@@ -7,16 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.activities import repository
+from services.activities import refusals, repository
 from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.access import Principal
 from shared.access.http import Caller, caller
 from shared.contracts.cloudevents import WithinCalendar, parse_structured
-from shared.contracts.errors import validate_each
+from shared.contracts.errors import InvalidEvent, validate_each
 from shared.contracts.schemas import OPENAPI_REF, PARTNER_TYPES, event_component
 from shared.http.paging import decode_cursor, filters_of, page_response
-from shared.http.problems import ProblemError
+from shared.http.problems import ProblemError, as_problem
 from shared.privacy.personnummer import text_is_clean
 
 SINGLE = "application/cloudevents+json"
@@ -135,8 +135,25 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
                 parse_structured(document), organisation, screened=screened
             )
     except Forbidden as error:
-        raise ProblemError(403, str(error)) from None
+        forbidden = ProblemError(403, str(error))
+        raise await _refusing(request, document, kind, organisation, forbidden) from None
+    except (InvalidEvent, ProblemError) as error:
+        raise await _refusing(request, document, kind, organisation, as_problem(error)) from None
     return JSONResponse({"accepted": ids}, status_code=202)
+
+
+async def _refusing(
+    request: Request, document: Any, kind: str, organisation: str, problem: ProblemError
+) -> ProblemError:
+    """The problem, once the events it refuses are kept for their receipts."""
+    if 400 <= problem.status < 500:
+        batch = kind == BATCH and isinstance(document, list)
+        documents = document[: request.app.state.max_batch_events] if batch else [document]
+        refused = refusals.http_refusals(
+            documents, batch, problem.status, problem.detail, problem.problems, organisation
+        )
+        await refusals.record_best_effort(request.app.state.pool, refused)
+    return problem
 
 
 @router.get(
