@@ -40,6 +40,7 @@ status: ## Show what is running
 test: venv lint typecheck ## Lint, type-check and run every test but the chaos suite on a real Kafka and PostgreSQL
 	infra/bin/prometheus.sh install
 	infra/bin/wrk.sh install
+	infra/bin/kcat.sh install
 	LOFTE_KEYCLOAK=start infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
 
 test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled

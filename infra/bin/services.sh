@@ -121,6 +121,11 @@ start_one() {
     ensure_staff_keys
     own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
       METRICS_API_KEY="$(key_in "$STAFF_KEYS" digest)")
+  elif [[ $(service_of "$name") == activities ]]; then
+    # Receipts ask the metrics service what it applied.
+    ensure_staff_keys
+    own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
+      METRICS_API_KEY="$(key_in "$STAFF_KEYS" receipts)")
   fi
   (
     cd "$LOFTE_ROOT"
@@ -165,9 +170,15 @@ new_key() {
     --label "$2" || die "could not create a $1 key ($2)"
 }
 
-# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, and digest (admin).
+# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, digest (admin, for
+# the notifications service) and receipts (admin, for the activities service).
 ensure_staff_keys() {
-  [[ -s $STAFF_KEYS ]] && return 0
+  if [[ -s $STAFF_KEYS ]]; then
+    # Made before receipts asked the metrics service: that key is added once.
+    [[ -n $(key_in "$STAFF_KEYS" receipts) ]] ||
+      printf 'receipts=%s\n' "$(new_key admin "make up: activities receipts")" >>"$STAFF_KEYS"
+    return 0
+  fi
   local organisation tmp=$STAFF_KEYS.tmp
   mkdir -p -- "$(dirname "$STAFF_KEYS")"
   (umask 077 && : >"$tmp")
@@ -176,6 +187,7 @@ ensure_staff_keys() {
   done
   printf 'admin=%s\n' "$(new_key admin "make up: admin")" >>"$tmp"
   printf 'digest=%s\n' "$(new_key admin "make up: notifications digest")" >>"$tmp"
+  printf 'receipts=%s\n' "$(new_key admin "make up: activities receipts")" >>"$tmp"
   mv -- "$tmp" "$STAFF_KEYS"
   log "created staff and admin API keys in $STAFF_KEYS"
 }
