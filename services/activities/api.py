@@ -1,13 +1,13 @@
 """HTTP API of the activities service: ingest, the register and the loaded promises."""
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.activities import refusals, repository
+from services.activities import repository
+from services.activities.bodies import BATCH, decode_json, media_type, read_limited, refusing
 from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.access import Principal
@@ -20,7 +20,6 @@ from shared.http.problems import ProblemError, as_problem
 from shared.privacy.personnummer import text_is_clean
 
 SINGLE = "application/cloudevents+json"
-BATCH = "application/cloudevents-batch+json"
 PLAIN_JSON = "application/json"
 
 # One event of any type, each type's data named by its schema (the components are added to
@@ -57,37 +56,6 @@ Organisation = Annotated[str, Depends(reporting_organisation)]
 # What PostgreSQL can compare with: text without U+0000, instants it can convert.
 TextFilter = Annotated[str | None, Query(pattern=r"^[^\x00]*$")]
 TimeFilter = Annotated[datetime, WithinCalendar]
-
-
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) anything over `limit` bytes before reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ProblemError(413, f"the body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ProblemError(413, f"the body is larger than {limit} bytes")
-    return bytes(body)
-
-
-def decode_json(body: bytes) -> Any:
-    try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProblemError(400, "the body is not valid UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise ProblemError(
-            400,
-            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-        ) from None
-    except RecursionError:
-        raise ProblemError(400, "the body is nested too deeply") from None
-
-
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 @router.post(
@@ -136,24 +104,10 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
             )
     except Forbidden as error:
         forbidden = ProblemError(403, str(error))
-        raise await _refusing(request, document, kind, organisation, forbidden) from None
+        raise await refusing(request, document, kind, organisation, forbidden) from None
     except (InvalidEvent, ProblemError) as error:
-        raise await _refusing(request, document, kind, organisation, as_problem(error)) from None
+        raise await refusing(request, document, kind, organisation, as_problem(error)) from None
     return JSONResponse({"accepted": ids}, status_code=202)
-
-
-async def _refusing(
-    request: Request, document: Any, kind: str, organisation: str, problem: ProblemError
-) -> ProblemError:
-    """The problem, once the events it refuses are kept for their receipts."""
-    if 400 <= problem.status < 500:
-        batch = kind == BATCH and isinstance(document, list)
-        documents = document[: request.app.state.max_batch_events] if batch else [document]
-        refused = refusals.http_refusals(
-            documents, batch, problem.status, problem.detail, problem.problems, organisation
-        )
-        await refusals.record_best_effort(request.app.state.pool, refused)
-    return problem
 
 
 @router.get(

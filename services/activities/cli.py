@@ -76,17 +76,7 @@ def register(commands: Commands) -> None:
         "Check files of events against the contract and the loaded promises, and show what "
         "became of an event sent.",
     )
-    show = add_command(
-        events,
-        "show",
-        "what became of one event: registered, published, applied (towards which KPIs), "
-        "retracted or refused, and why",
-        lambda args: asyncio.run(receipt_cli.show(args.source, args.id, args.json)),
-        description=receipt_cli.__doc__,
-    )
-    show.add_argument("source", metavar="SOURCE", help="the event's source, as sent")
-    show.add_argument("id", metavar="ID", help="the event's id, as sent")
-    show.add_argument("--json", action="store_true", help="the receipt as the API gives it")
+    receipt_cli.register(events)
     validate = add_command(
         events,
         "validate",

@@ -1,6 +1,7 @@
 """`lofte events show SOURCE ID`: an event's receipt for operators, as the API gives it to
 partners (`GET /v1/events/{source}/{id}`), read from the register and the metrics service."""
 
+import asyncio
 import sys
 from datetime import datetime, timedelta
 
@@ -9,12 +10,27 @@ import asyncpg
 from services.activities import SCHEMA, receipts
 from services.activities.metrics_lookup import MetricsLookup
 from services.activities.settings import ActivitiesSettings
+from shared.cli.registry import Commands, add_command
 from shared.contracts import topics
 from shared.contracts.receipts import KpiCounted, Receipt
 from shared.db.pool import create_pool
 
 
-async def show(source: str, event_id: str, as_json: bool) -> int:
+def register(events: Commands) -> None:
+    show = add_command(
+        events,
+        "show",
+        "what became of one event: registered, published, applied (towards which KPIs), "
+        "retracted or refused, and why",
+        lambda args: asyncio.run(show_receipt(args.source, args.id, args.json)),
+        description=__doc__,
+    )
+    show.add_argument("source", metavar="SOURCE", help="the event's source, as sent")
+    show.add_argument("id", metavar="ID", help="the event's id, as sent")
+    show.add_argument("--json", action="store_true", help="the receipt as the API gives it")
+
+
+async def show_receipt(source: str, event_id: str, as_json: bool) -> int:
     settings = ActivitiesSettings()
     key = settings.metrics_api_key
     lookup = MetricsLookup(
