@@ -44,6 +44,7 @@ test: venv lint typecheck ## Lint, type-check and run every test but the chaos s
 	infra/bin/receivers.sh install
 	infra/bin/browser.sh install
 	infra/bin/pdf.sh install
+	infra/bin/kcat.sh install
 	LOFTE_KEYCLOAK=start infra/bin/with-infra.sh -- $(MAKE) --no-print-directory pytest
 
 test-chaos: venv ## Kill the services, restart Kafka and PostgreSQL mid-stream: nothing lost or doubled

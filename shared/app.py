@@ -24,9 +24,9 @@ from shared.access.tokens import TokenVerifier
 from shared.http.problems import install_problem_handlers
 from shared.messaging.broker import create_broker
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode
+from shared.messaging.consumer import Apply, BatchConsumer, ConsumerMetrics, Decode, OnParked
 from shared.messaging.dead_letter import DeadLetters
-from shared.messaging.outbox import OutboxMetrics, OutboxRelay
+from shared.messaging.outbox import OnPublished, OutboxMetrics, OutboxRelay
 from shared.observability import (
     Exposition,
     ReadinessCheck,
@@ -70,6 +70,7 @@ class Wiring:
         apply: Apply[T],
         max_records: int,
         on_committed: Callable[[], None] | None = None,
+        on_parked: OnParked | None = None,
     ) -> BatchConsumer[T]:
         """Subscribe to `topic` in batches, with the exactly-once, dead-letter and lag
         machinery every consumer of the project has."""
@@ -83,6 +84,7 @@ class Wiring:
             metrics=ConsumerMetrics(self.registry),
             max_records=max_records,
             on_committed=on_committed,
+            on_parked=on_parked,
             group_instance_id=f"{self.service}-{self.instance_id}" if self.instance_id else None,
         )
         consumer.subscribe(self.broker)
@@ -100,6 +102,8 @@ class ServiceSpec:
     routers: Sequence[APIRouter]
     wire: Callable[[Wiring], None]
     relays_outbox: bool = True
+    # Runs with each round of the outbox relay (see shared.messaging.outbox).
+    on_published: OnPublished | None = None
 
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
@@ -142,6 +146,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                     pool=pool,
                     broker=broker,
                     metrics=OutboxMetrics(registry),
+                    on_published=spec.on_published,
                 )
                 tasks.append(relay.run())
             async with background(*tasks) as running:

@@ -143,6 +143,11 @@ start_one() {
       METRICS_API_KEY="$(key_in "$STAFF_KEYS" public)"
       STATE_DIR="$LOFTE_DATA_DIR/public"
       PUBLIC_URL="http://127.0.0.1:$port")
+  elif [[ $(service_of "$name") == activities ]]; then
+    # Receipts ask the metrics service what it applied.
+    ensure_staff_keys
+    own=(METRICS_URL="http://127.0.0.1:$LOFTE_METRICS_PORT"
+      METRICS_API_KEY="$(key_in "$STAFF_KEYS" receipts)")
   fi
   (
     cd "$LOFTE_ROOT"
@@ -187,11 +192,14 @@ new_key() {
     --label "$2" || die "could not create a $1 key ($2)"
 }
 
-# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, digest (admin) and
-# public (the municipality's staff).
+# staff-keys holds NAME=KEY lines: one per organisation (staff), admin, digest (admin, for
+# the notifications service), receipts (admin, for the activities service) and public (the
+# municipality's staff, for the public site).
 ensure_staff_keys() {
   if [[ -s $STAFF_KEYS ]]; then
-    # A file made before the public site had a key gets one added.
+    # A file made before a service had a key gets that key added, once.
+    [[ -n $(key_in "$STAFF_KEYS" receipts) ]] ||
+      printf 'receipts=%s\n' "$(new_key admin "make up: activities receipts")" >>"$STAFF_KEYS"
     [[ -n $(key_in "$STAFF_KEYS" public) ]] ||
       printf 'public=%s\n' "$(new_key staff "make up: public site" kommunen)" >>"$STAFF_KEYS"
     return 0
@@ -205,6 +213,7 @@ ensure_staff_keys() {
   printf 'admin=%s\n' "$(new_key admin "make up: admin")" >>"$tmp"
   printf 'digest=%s\n' "$(new_key admin "make up: notifications digest")" >>"$tmp"
   printf 'public=%s\n' "$(new_key staff "make up: public site" kommunen)" >>"$tmp"
+  printf 'receipts=%s\n' "$(new_key admin "make up: activities receipts")" >>"$tmp"
   mv -- "$tmp" "$STAFF_KEYS"
   log "created staff and admin API keys in $STAFF_KEYS"
 }

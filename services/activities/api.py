@@ -1,6 +1,5 @@
 """HTTP API of the activities service: ingest, the register and the loaded promises."""
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -8,19 +7,19 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.activities import repository
+from services.activities.bodies import BATCH, decode_json, media_type, read_limited, refusing
 from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.access import Principal
 from shared.access.http import Caller, caller
 from shared.contracts.cloudevents import WithinCalendar, parse_structured
-from shared.contracts.errors import validate_each
+from shared.contracts.errors import InvalidEvent, validate_each
 from shared.contracts.schemas import OPENAPI_REF, PARTNER_TYPES, event_component
 from shared.http.paging import decode_cursor, filters_of, page_response
-from shared.http.problems import ProblemError
+from shared.http.problems import ProblemError, as_problem
 from shared.privacy.personnummer import text_is_clean
 
 SINGLE = "application/cloudevents+json"
-BATCH = "application/cloudevents-batch+json"
 PLAIN_JSON = "application/json"
 
 # One event of any type, each type's data named by its schema (the components are added to
@@ -57,37 +56,6 @@ Organisation = Annotated[str, Depends(reporting_organisation)]
 # What PostgreSQL can compare with: text without U+0000, instants it can convert.
 TextFilter = Annotated[str | None, Query(pattern=r"^[^\x00]*$")]
 TimeFilter = Annotated[datetime, WithinCalendar]
-
-
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) anything over `limit` bytes before reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ProblemError(413, f"the body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ProblemError(413, f"the body is larger than {limit} bytes")
-    return bytes(body)
-
-
-def decode_json(body: bytes) -> Any:
-    try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProblemError(400, "the body is not valid UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise ProblemError(
-            400,
-            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-        ) from None
-    except RecursionError:
-        raise ProblemError(400, "the body is nested too deeply") from None
-
-
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 @router.post(
@@ -135,7 +103,10 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
                 parse_structured(document), organisation, screened=screened
             )
     except Forbidden as error:
-        raise ProblemError(403, str(error)) from None
+        forbidden = ProblemError(403, str(error))
+        raise await refusing(request, document, kind, organisation, forbidden) from None
+    except (InvalidEvent, ProblemError) as error:
+        raise await refusing(request, document, kind, organisation, as_problem(error)) from None
     return JSONResponse({"accepted": ids}, status_code=202)
 
 

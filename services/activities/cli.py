@@ -15,7 +15,14 @@ from typing import Any, TextIO
 
 import asyncpg
 
-from services.activities import SCHEMA, csv_import, event_files, handlers, offline_check
+from services.activities import (
+    SCHEMA,
+    csv_import,
+    event_files,
+    handlers,
+    offline_check,
+    receipt_cli,
+)
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.main import MIGRATIONS, load_catalogue
 from services.activities.settings import ActivitiesSettings
@@ -65,9 +72,11 @@ def register(commands: Commands) -> None:
     events = add_group(
         commands,
         "events",
-        "events in files, checked before they are sent",
-        "Check files of events against the contract and the loaded promises.",
+        "events: checked before they are sent, and what became of them",
+        "Check files of events against the contract and the loaded promises, and show what "
+        "became of an event sent.",
     )
+    receipt_cli.register(events)
     validate = add_command(
         events,
         "validate",

@@ -1,13 +1,14 @@
 """The activity register in PostgreSQL."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from services.activities.domain import AcceptedEvent
 from shared.contracts.cloudevents import to_structured
+from shared.contracts.events import EventRetracted
 from shared.db import Connection
 
 
@@ -19,13 +20,14 @@ async def store(
         """
         INSERT INTO register
             (source, id, type, subject, occurred_at, commitment, organisations, event,
-             reported_by, promise)
+             reported_by, promise, retracts)
         SELECT source, id, type, subject, occurred_at, commitment,
-               ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9, promise
+               ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9, promise,
+               retracts
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                    $6::text[], $7::jsonb[], $8::jsonb[], $10::text[])
+                    $6::text[], $7::jsonb[], $8::jsonb[], $10::text[], $11::text[])
              AS t(source, id, type, subject, occurred_at, commitment, organisations, event,
-                  promise)
+                  promise, retracts)
         ON CONFLICT (source, id) DO NOTHING
         RETURNING source, id
         """,
@@ -39,6 +41,7 @@ async def store(
         [json.dumps(to_structured(a.event), ensure_ascii=False) for a in accepted],
         reported_by,
         [a.placement.promise.id if a.placement else None for a in accepted],
+        [a.data.event_id if isinstance(a.data, EventRetracted) else None for a in accepted],
     )
     return {(row["source"], row["id"]) for row in rows}
 
@@ -108,3 +111,20 @@ async def find(connection: Connection, query: ActivityQuery) -> ActivityPage:
     more = len(rows) > query.limit
     last = (shown[-1]["occurred_at"], shown[-1]["source"], shown[-1]["id"]) if more else None
     return ActivityPage([json.loads(row["event"]) for row in shown], last)
+
+
+async def mark_published(connection: Connection, headers: Sequence[Mapping[str, str]]) -> None:
+    """Note when the events of these outbox records were published (the relay's round)."""
+    published = [(h["ce_source"], h["ce_id"]) for h in headers if "ce_source" in h and "ce_id" in h]
+    if not published:
+        return
+    await connection.execute(
+        """
+        UPDATE register SET published_at = now()
+        FROM unnest($1::text[], $2::text[]) AS p(source, id)
+        WHERE register.source = p.source AND register.id = p.id
+          AND register.published_at IS NULL
+        """,
+        [source for source, _ in published],
+        [event_id for _, event_id in published],
+    )

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from shared.settings import Port, ServiceSettings
 
@@ -12,3 +12,11 @@ class ActivitiesSettings(ServiceSettings):
     max_batch_events: Annotated[int, Field(ge=1)] = 1000
     consumer_group: str = "lofte-activities"
     batch_max_records: Annotated[int, Field(ge=1, le=10_000)] = 500
+    # Receipts ask the metrics service whether it applied an event, and towards what it
+    # counts: with an API key of an admin (or of staff of a party to every promise served).
+    metrics_url: Annotated[str, Field(pattern=r"^https?://")] = "http://127.0.0.1:8002"
+    metrics_api_key: SecretStr | None = None
+    metrics_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    # Refusals are kept for receipts this long and to this number, the newest first.
+    refusals_kept_days: Annotated[float, Field(gt=0)] = 30.0
+    refusals_kept_most: Annotated[int, Field(ge=1)] = 100_000

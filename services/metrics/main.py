@@ -15,6 +15,7 @@ from prometheus_client import Gauge
 
 from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
+from services.metrics.applied_api import router as applied_router
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.event_cache import EventCache
 from services.metrics.gauges import KpiExposition
@@ -74,7 +75,7 @@ def create_app(
         migrations=MIGRATIONS,
         title="Löfte metrics",
         description="KPIs of the promises, computed exactly once from the accepted events.",
-        routers=[router],
+        routers=[router, applied_router],
         wire=wire,
     )
     return build_app(spec, settings)

@@ -146,3 +146,28 @@ async def standing(
         at,
     )
     return frozenset(row["partition"] for row in rows)
+
+
+async def applied_event(
+    connection: Connection, source: str, event_id: str
+) -> tuple[KnownEvent, datetime] | None:
+    """An applied event and when it was applied (None: never applied)."""
+    row = await connection.fetchrow(
+        "SELECT source, id, type, subject, occurred_at, data, schema_version, applied_at"
+        " FROM applied_events WHERE source = $1 AND id = $2",
+        source,
+        event_id,
+    )
+    return None if row is None else (_known(row), row["applied_at"])
+
+
+async def retraction_of(connection: Connection, source: str, event_id: str) -> str | None:
+    """The id of the earliest applied retraction of (source, event_id), if any."""
+    found: str | None = await connection.fetchval(
+        "SELECT id FROM applied_events"
+        " WHERE source = $1 AND type = 'event.retracted' AND data ->> 'event_id' = $2"
+        " ORDER BY occurred_at, id LIMIT 1",
+        source,
+        event_id,
+    )
+    return found

@@ -15,7 +15,9 @@ the reason, so one bad event never blocks or drops the good ones around it.
 Services see events, not records: each record is read as a CloudEvent here, and a service's
 `decode` takes it from there. A record that cannot be read, or that a service's rules fail
 on with an unexpected error (a fault in Löfte), is parked with the reason: redelivering it
-would fail the same way forever, and the partition must go on.
+would fail the same way forever, and the partition must go on. A service that keeps its own
+account of what it refused (the activities service's receipts) gives `on_parked`, which runs
+before the record is parked: should it fail, the batch comes again and nothing goes untold.
 """
 
 import asyncio
@@ -59,6 +61,8 @@ class Applied:
 
 Decode = Callable[[CloudEvent], T]
 Apply = Callable[[Connection, Sequence[T]], Awaitable[Applied]]
+# Told of each record before it is parked, with the reason it is parked with.
+OnParked = Callable[[Record, str], Awaitable[None]]
 
 
 class ConsumerMetrics:
@@ -104,6 +108,7 @@ class BatchConsumer(Generic[T]):
         max_records: int = 500,
         on_committed: Callable[[], None] | None = None,
         group_instance_id: str | None = None,
+        on_parked: OnParked | None = None,
     ) -> None:
         self.topic = topic
         self.group_id = group_id
@@ -114,6 +119,7 @@ class BatchConsumer(Generic[T]):
         self._metrics = metrics
         self._max_records = max_records
         self._on_committed = on_committed
+        self._on_parked = on_parked
         self._subscriber: BatchSubscriber | None = None
         self._group_instance_id = group_instance_id
         self.progress = Progress(topic, metrics.lag, self._positions)
@@ -217,5 +223,7 @@ class BatchConsumer(Generic[T]):
         log.warning(
             "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason
         )
+        if self._on_parked is not None:
+            await self._on_parked(record, reason)
         await self._dead_letters.park(record, reason)
         self._metrics.records.labels(self.topic, "dead_letter").inc()

@@ -10,13 +10,17 @@ instances, which keeps the order per key. Each round confirms it in its own tran
 fence), so a successor that took the lock meanwhile waits on the rows of the round in flight
 instead of skipping past them. The rounds, and their backoff while the database or Kafka is
 away, are `shared.background`'s.
+
+A service that wants to know when each record went out (the activities service's receipts)
+gives `on_published`: it runs in the transaction that deletes the rows, after the broker
+acknowledged them, so the record of publishing commits exactly with the publishing.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -47,6 +51,10 @@ class OutgoingRecord:
             value=to_kafka_value(event),
             headers=to_kafka_headers(event),
         )
+
+
+# Told the headers of the records a round published, inside the round's transaction.
+OnPublished = Callable[[Connection, Sequence[Mapping[str, str]]], Awaitable[None]]
 
 
 def notify_channel(schema: str) -> str:
@@ -107,6 +115,7 @@ class OutboxRelay:
         metrics: OutboxMetrics,
         batch_size: int = 500,
         idle_poll_seconds: float = 5.0,
+        on_published: OnPublished | None = None,
     ) -> None:
         self._dsn = dsn
         self._schema = schema
@@ -115,6 +124,7 @@ class OutboxRelay:
         self._metrics = metrics
         self._batch_size = batch_size
         self._idle_poll_seconds = idle_poll_seconds
+        self._on_published = on_published
         self._rounds = 0
 
     async def run(self) -> None:
@@ -164,6 +174,8 @@ class OutboxRelay:
                 for row in rows
             ]
             await asyncio.gather(*pending)
+            if self._on_published is not None:
+                await self._on_published(connection, [json.loads(row["headers"]) for row in rows])
             await connection.execute(
                 "DELETE FROM outbox WHERE position = ANY($1::bigint[])",
                 [row["position"] for row in rows],

@@ -31,6 +31,7 @@ from tests.openapi_fuzzing import FUZZ_SETTINGS, NEGATIVE, POSITIVE, described, 
 OPERATIONS = {
     ("POST", "/v1/events"): (POSITIVE, NEGATIVE),
     ("GET", "/v1/activities"): (POSITIVE, NEGATIVE),
+    ("GET", "/v1/events/{source}/{event_id}"): (POSITIVE,),
     ("GET", "/v1/promises"): (POSITIVE,),
     ("GET", "/v1/promises/{promise_id}"): (POSITIVE,),
     ("GET", "/health"): (POSITIVE,),
