@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from services.notifications.domain.notifications import Notification
 from shared.calendar import DateRange
+from shared.contracts.kpis import CommitmentKpiView, OutcomeKpiView, PromiseKpisView, Status
 from shared.promises import (
     Commitment,
     DatedTarget,
@@ -33,7 +34,10 @@ from shared.promises import (
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-BEHIND = ("behind", "at-risk")
+BEHIND = (Status.BEHIND, Status.AT_RISK)
+MISSED = Status.MISSED
+# Nothing is due of a commitment achieved, or deliberately not pursued, in the period.
+SETTLED = (Status.ACHIEVED, Status.NOT_PURSUED)
 Line = dict[str, Any]
 
 
@@ -86,14 +90,14 @@ def digest_parties(promises: Sequence[Promise], monday: date) -> list[tuple[Prom
 
 def digest_facts(
     promise: Promise,
-    kpis: Mapping[str, Any],
+    kpis: PromiseKpisView,
     organisation: str,
     monday: date,
     calendars: Mapping[str, SchoolHolidayCalendar],
 ) -> dict[str, Any]:
     this_week = DateRange(start=monday, end=monday + timedelta(days=6))
     last_week = DateRange(start=monday - timedelta(days=7), end=monday - timedelta(days=1))
-    by_id = {entry["id"]: entry for entry in kpis["commitments"]}
+    by_id = {entry.id: entry for entry in kpis.commitments}
     behind: list[Line] = []
     missed: list[Line] = []
     due: list[Line] = []
@@ -102,9 +106,9 @@ def digest_facts(
         if kpi is None:
             continue
         line = {"commitment": commitment.id, "title": commitment.title}
-        if kpi["status"] in BEHIND:
-            figures = {name: kpi.get(name) for name in ("done", "target", "expected")}
-            behind.append({**line, "status": kpi["status"], "figures": figures})
+        if kpi.status in BEHIND:
+            figures = {"done": kpi.done, "target": kpi.target, "expected": kpi.expected}
+            behind.append({**line, "status": kpi.status.value, "figures": figures})
         missed += [{**line, "day": day.isoformat()} for day in _missed(commitment, kpi, last_week)]
         due += [
             {**line, "day": day.isoformat()} for day in _due(commitment, kpi, this_week, calendars)
@@ -116,40 +120,40 @@ def digest_facts(
         "organisation": organisation,
         "week_start": monday.isoformat(),
         "week": f"{year}-W{week:02d}",
-        "at": kpis.get("at"),
+        "at": kpis.at.isoformat(),
         "behind": behind,
         "missed_last_week": sorted(missed, key=lambda line: (line["day"], line["title"])),
         "due_this_week": sorted(due, key=lambda line: (line["day"], line["title"])),
-        "outcomes": [_outcome(promise, entry) for entry in kpis["outcomes"]],
+        "outcomes": [_outcome(promise, entry) for entry in kpis.outcomes],
     }
 
 
-def _missed(commitment: Commitment, kpi: Mapping[str, Any], week: DateRange) -> list[date]:
-    days = [d for d in map(date.fromisoformat, kpi.get("missed_slots", [])) if d in week]
+def _missed(commitment: Commitment, kpi: CommitmentKpiView, week: DateRange) -> list[date]:
+    days = [d for d in kpi.missed_slots if d in week]
     target = commitment.target
     if isinstance(target, DatedTarget):
-        held = {o["id"]: o["held"] for o in kpi.get("occurrences", [])}
+        held = {o.id: o.held for o in kpi.occurrences}
         days += [
             o.start.date()
             for o in target.occurrences
             if o.start.date() in week and not held.get(o.id, False)
         ]
-        if target.window is not None and target.window.end in week and kpi["status"] == "missed":
+        if target.window is not None and target.window.end in week and kpi.status is MISSED:
             days.append(target.window.end)
     due = target.due if isinstance(target, DeliverableTarget) else None
-    if due is not None and due in week and kpi["status"] == "missed":
+    if due is not None and due in week and kpi.status is MISSED:
         days.append(due)
     return days
 
 
 def _due(
     commitment: Commitment,
-    kpi: Mapping[str, Any],
+    kpi: CommitmentKpiView,
     week: DateRange,
     calendars: Mapping[str, SchoolHolidayCalendar],
 ) -> list[date]:
     target = commitment.target
-    if kpi["status"] == "achieved":
+    if kpi.status in SETTLED:
         return []
     if isinstance(target, RecurringTarget):
         calendar = getattr(target.schedule, "calendar", None)
@@ -171,14 +175,14 @@ def _due(
     return []
 
 
-def _outcome(promise: Promise, entry: Mapping[str, Any]) -> Line:
-    indicator = promise.indicator(entry["id"])
+def _outcome(promise: Promise, entry: OutcomeKpiView) -> Line:
+    indicator = promise.indicator(entry.id)
     return {
-        "indicator": entry["id"],
-        "title": indicator.title if indicator else entry["id"],
-        "status": entry["status"],
-        "value": entry.get("value"),
-        "comparison": entry.get("comparison_value"),
-        "change_ratio": entry.get("change_ratio"),
-        "good": entry.get("good"),
+        "indicator": entry.id,
+        "title": indicator.title if indicator else entry.id,
+        "status": entry.status.value,
+        "value": entry.value,
+        "comparison": entry.comparison_value,
+        "change_ratio": entry.change_ratio,
+        "good": entry.good,
     }
