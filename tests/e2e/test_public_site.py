@@ -5,18 +5,21 @@ the metrics service is down and after a restart of its own."""
 import asyncio
 import csv
 import io
+import json
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.keys import create_key
 from tests.polling import eventually
 from tests.processes import service_env, stop, wait_ready
 from tests.public_site import Running, public_site, report_progress
-from tests.service_http import get_json
+from tests.service_http import get_json, post_event
 
 
 @pytest.fixture
@@ -157,3 +160,36 @@ async def test_the_dcat_catalogue_describes_the_open_data_where_it_is_served(
                 response.headers["content-type"].partition(";")[0],
             )
     assert served == {"CSV": (200, "text/csv"), "JSON": (200, "application/json")}
+
+
+async def test_what_those_responsible_publish_is_read_on_the_page(
+    site: Running, database_url: str
+) -> None:
+    volunteers = await get_json(
+        f"{site.metrics.url}/v1/promises/lund-2017/kpis/volontarinsatser", site.staff
+    )
+    said = {
+        "specversion": "1.0",
+        "id": "forklaring-1",
+        "source": "urn:lofte:partner:polisen",
+        "type": "explanation.published",
+        "time": datetime.now(UTC).isoformat(),
+        "data": {
+            "commitment": "volontarinsatser",
+            "organisations": ["polisen"],
+            "period": volunteers["period"],
+            "kind": "remedy",
+            "text": "Insatserna flyttas till våren, då volontärerna är tillbaka.",
+        },
+    }
+    polisen = await create_key(database_url, "polisen")
+    answer = await post_event(site.activities.url, json.dumps(said).encode(), polisen)
+    assert answer.status_code == 202, answer.text
+
+    shown = await eventually(
+        lambda: page(f"{site.public.url}/promises/lund-2017"),
+        lambda html: "Insatserna flyttas till våren" in html,
+    )
+    assert "Det här gör vi i stället" in shown
+    english = await page(f"{site.public.url}/promises/lund-2017", "en")
+    assert "What we do instead" in english

@@ -106,6 +106,25 @@ def test_periods_are_shown_with_their_last_day_and_dated_occasions_with_their_pl
     assert [o.place for o in c.occurrences] == ["Mejeriet", "Rådhuset"]
 
 
+def test_what_those_responsible_published_is_shown_with_the_commitment() -> None:
+    said = {
+        "kind": "not-pursued",
+        "text": "Volontärerna behövdes vid skolstarten.",
+        "organisations": ["polisen"],
+        "published_at": "2017-09-01T10:00:00+02:00",
+    }
+    figures = {"status": "not-pursued", "explanations": [said, {"kind": "comment", "text": ""}]}
+    shown = progress(lund(), Snapshot("lund-2017", READ_AT, kpis(volontarinsatser=figures)))
+
+    [c] = [c for a in shown.focus_areas for c in a.commitments if c.id == "volontarinsatser"]
+    [explanation] = c.explanations  # one without words has nothing to show
+    assert c.status == "not-pursued"
+    assert explanation.kind == "not-pursued"
+    assert explanation.text == "Volontärerna behövdes vid skolstarten."
+    assert explanation.organisations == ("Polisen, lokalpolisområde Lund",)
+    assert explanation.published == datetime.fromisoformat("2017-09-01T10:00:00+02:00")
+
+
 def test_missed_days_are_grouped_by_month() -> None:
     missed = ["2017-03-06", "2017-03-13", "2017-04-18"]
     snapshot = Snapshot(

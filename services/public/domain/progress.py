@@ -27,6 +27,7 @@ from services.public.domain.figures import (
 from services.public.domain.shown import (
     CategoryRow,
     CommitmentProgress,
+    ExplanationShown,
     FocusAreaProgress,
     OccurrenceProgress,
     OutcomeProgress,
@@ -111,6 +112,23 @@ def _commitment(promise: Promise, c: Commitment, kpi: dict[str, Any] | None) -> 
         ),
         completed_at=as_moment(kpi.get("completed_at")),
         due=as_date(kpi.get("due")),
+        explanations=_explanations(promise, kpi.get("explanations")),
+    )
+
+
+def _explanations(promise: Promise, value: Any) -> tuple[ExplanationShown, ...]:
+    """What the organisations published to be read (`explanation.published`), oldest first."""
+    return tuple(
+        ExplanationShown(
+            kind=as_text(e.get("kind")) or "comment",
+            text=text,
+            organisations=tuple(
+                p.name for o in e.get("organisations") or () if (p := promise.organisation(o))
+            ),
+            published=as_moment(e.get("published_at")),
+        )
+        for e in (value if isinstance(value, list) else ())
+        if isinstance(e, dict) and (text := as_text(e.get("text")))
     )
 
 

@@ -21,6 +21,16 @@ class OccurrenceProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class ExplanationShown:
+    """What the organisations responsible said about the period, in their own words."""
+
+    kind: str  # comment, remedy or not-pursued
+    text: str
+    organisations: tuple[str, ...]
+    published: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class CommitmentProgress:
     id: str
     title: str
@@ -41,6 +51,7 @@ class CommitmentProgress:
     occurrences: tuple[OccurrenceProgress, ...] = ()
     completed_at: datetime | None = None
     due: date | None = None
+    explanations: tuple[ExplanationShown, ...] = ()
 
     @property
     def missed_by_month(self) -> tuple[tuple[date, tuple[int, ...]], ...]:

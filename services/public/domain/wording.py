@@ -19,6 +19,7 @@ STATUSES: Final[dict[Language, dict[str, str]]] = {
         "missed": "Inte uppfyllt",
         "not-started": "Inte påbörjat",
         "awaiting-data": "Väntar på uppgifter",
+        "not-pursued": "Medvetet avstått",
         "unknown": "Inga uppgifter än",
     },
     "en": {
@@ -29,6 +30,7 @@ STATUSES: Final[dict[Language, dict[str, str]]] = {
         "missed": "Missed",
         "not-started": "Not started",
         "awaiting-data": "Awaiting figures",
+        "not-pursued": "Deliberately not pursued",
         "unknown": "No figures yet",
     },
 }
@@ -42,6 +44,7 @@ STATUS_SIGNS: Final[dict[str, str]] = {
     "missed": "✕",
     "not-started": "○",
     "awaiting-data": "…",
+    "not-pursued": "⊘",
     "unknown": "–",
 }
 
