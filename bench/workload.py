@@ -12,7 +12,7 @@ from services.activities.domain.acceptance import accept
 from services.activities.domain.catalogue import Catalogue
 from shared.contracts.cloudevents import parse_structured
 from shared.contracts.errors import InvalidEvent
-from shared.messaging.outbox import OutgoingRecord
+from shared.messaging.outbox_rows import OutgoingRecord
 from shared.promises import default_promises
 from simulator.stream import events_of_day
 

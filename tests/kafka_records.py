@@ -8,7 +8,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from shared.contracts.cloudevents import CloudEvent, encoded
-from shared.messaging.outbox import OutgoingRecord
+from shared.messaging.outbox_rows import OutgoingRecord
 
 
 async def read_topic(

@@ -12,8 +12,8 @@ from services.activities.domain.acceptance import accept_all
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
-from shared.messaging.consumer import Applied
-from shared.messaging.outbox import OutgoingRecord, enqueue
+from shared.messaging.applied import Applied
+from shared.messaging.outbox_rows import OutgoingRecord, enqueue
 
 log = logging.getLogger(__name__)
 

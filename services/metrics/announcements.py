@@ -17,7 +17,7 @@ from shared.contracts.kpi_events import (
     OutcomeChanged,
     PeriodSpan,
 )
-from shared.messaging.outbox import OutgoingRecord
+from shared.messaging.outbox_rows import OutgoingRecord
 from shared.promises import Promise
 
 

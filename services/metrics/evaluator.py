@@ -31,7 +31,7 @@ from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
 from shared.contracts.kpis import Status
 from shared.db import UNREACHABLE, Connection
-from shared.messaging.outbox import enqueue
+from shared.messaging.outbox_rows import enqueue
 from shared.pauses import woken_or_after
 from shared.promises import Promise, SchoolHolidayCalendar
 

@@ -9,7 +9,7 @@ from services.metrics.shared_events import tell_applied
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import parse_data
 from shared.db import Connection
-from shared.messaging.consumer import Applied
+from shared.messaging.applied import Applied
 
 
 def decode(envelope: CloudEvent) -> KnownEvent:

@@ -25,7 +25,7 @@ from services.notifications.repository import received_events
 from services.notifications.repository.dispatch_state import StateStore
 from shared.contracts.kpi_events import CoverageGap
 from shared.db import Connection
-from shared.messaging.consumer import Applied
+from shared.messaging.applied import Applied
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from shared.contracts.cloudevents import CloudEvent, from_kafka
 from shared.contracts.errors import InvalidEvent
 from shared.db import UNREACHABLE, Connection
+from shared.messaging.applied import Applied
 from shared.messaging.assignment import Assignment
 from shared.messaging.dead_letter import DeadLetters
 from shared.messaging.progress import Positions, Progress
@@ -51,12 +52,6 @@ T = TypeVar("T")
 class Decoded(Generic[T]):
     record: Record
     item: T
-
-
-@dataclass(frozen=True, slots=True)
-class Applied:
-    new: int
-    duplicates: int
 
 
 Decode = Callable[[CloudEvent], T]

@@ -1,7 +1,8 @@
 """The transactional outbox: publish to Kafka exactly what a database transaction committed.
 
 A service writes the records it wants published into its `outbox` table in the same
-transaction as the state they describe, and NOTIFYs the relay. The relay claims rows in
+transaction as the state they describe, and NOTIFYs the relay (`outbox_rows`, which knows
+no Kafka, so that the use cases that write them need not either). The relay claims rows in
 order (`FOR UPDATE`), publishes them, waits for the broker's acknowledgement and deletes them
 in the same transaction. When Kafka is down the rows simply wait.
 
@@ -21,62 +22,21 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import asyncpg
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from shared.background import Round, Rounds
-from shared.contracts.cloudevents import CloudEvent, to_kafka_headers, to_kafka_value
 from shared.db import Connection
 from shared.db.leader import confirm_leader, leader_lock
+from shared.messaging.outbox_rows import notify_channel
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingRecord:
-    topic: str
-    key: bytes | None
-    value: bytes
-    headers: Mapping[str, str]
-
-    @classmethod
-    def of(cls, event: CloudEvent, topic: str) -> "OutgoingRecord":
-        """A CloudEvent in Kafka's binary mode, keyed so its subject keeps its order."""
-        return cls(
-            topic=topic,
-            key=event.key.encode(),
-            value=to_kafka_value(event),
-            headers=to_kafka_headers(event),
-        )
-
-
 # Told the headers of the records a round published, inside the round's transaction.
 OnPublished = Callable[[Connection, Sequence[Mapping[str, str]]], Awaitable[None]]
-
-
-def notify_channel(schema: str) -> str:
-    return f"{schema}_outbox"
-
-
-async def enqueue(connection: Connection, schema: str, records: list[OutgoingRecord]) -> None:
-    """Add records to the outbox inside the caller's transaction and wake the relay."""
-    if not records:
-        return
-    # One statement for the lot: a batch of a thousand is one round trip, not a thousand.
-    await connection.execute(
-        "INSERT INTO outbox (topic, key, value, headers)"
-        " SELECT topic, key, value, headers"
-        " FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::jsonb[])"
-        " WITH ORDINALITY AS r(topic, key, value, headers, n) ORDER BY n",
-        [r.topic for r in records],
-        [r.key for r in records],
-        [r.value for r in records],
-        [json.dumps(dict(r.headers)) for r in records],
-    )
-    await connection.execute("SELECT pg_notify($1, '')", notify_channel(schema))
 
 
 # Counting the outbox reads all of it: while a backlog of a million drains, a count after every

@@ -16,8 +16,9 @@ from shared.contracts import topics
 from shared.db.leader import LeadershipLost
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import OutboxMetrics, OutboxRelay, OutgoingRecord
-from shared.messaging.outbox import enqueue as enqueue_records
+from shared.messaging.outbox import OutboxMetrics, OutboxRelay
+from shared.messaging.outbox_rows import OutgoingRecord
+from shared.messaging.outbox_rows import enqueue as enqueue_records
 from tests.kafka_records import read_all
 from tests.polling import eventually
 

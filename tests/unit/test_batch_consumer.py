@@ -16,7 +16,8 @@ from shared.contracts.cloudevents import (
     to_kafka_headers,
     to_kafka_value,
 )
-from shared.messaging.consumer import Applied, BatchConsumer, ConsumerMetrics
+from shared.messaging.applied import Applied
+from shared.messaging.consumer import BatchConsumer, ConsumerMetrics
 from tests.factories import activity_completed
 
 
