@@ -29,18 +29,16 @@ from services.metrics.domain.engine import evaluate_item, evaluate_log
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
+from shared.background import Rounds
 from shared.contracts.kpis import Status
-from shared.db import UNREACHABLE, Connection
+from shared.db import Connection
 from shared.messaging.outbox_rows import enqueue
-from shared.pauses import woken_or_after
 from shared.promises import Promise, SchoolHolidayCalendar
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 CLOSING_DAYS = 31
-# The database away, or a statement failing: the round is tried again on the next tick.
-POSTPONED: tuple[type[Exception], ...] = (*UNREACHABLE, asyncpg.PostgresError)
 # Evaluating shares the process with consuming: after each round the evaluator rests this
 # many times as long as its evaluations took, so that however long evaluations grow, the
 # consumer that catches up with a backlog keeps most of the time. Only the evaluating counts,
@@ -77,7 +75,9 @@ class KpiEvaluator:
         self._gap_notice_days = gap_notice_days
         self._interval = interval_seconds
         self._claims = claims
-        self._dirty = asyncio.Event()
+        # A round that fails (the database away, a fault) is tried again after a backoff:
+        # announcements must never stop for good while the service goes on serving.
+        self._rounds = Rounds("KPI evaluation", log)
         self._evaluating_seconds = 0.0  # in the current round
         self.owned = NOTHING
         self.latest: dict[str, PromiseKpis] = {}
@@ -89,7 +89,7 @@ class KpiEvaluator:
         claims.assignment.when_assigned(self.wake)
 
     def wake(self) -> None:
-        self._dirty.set()
+        self._rounds.wake()
 
     def evaluate_at(
         self, promise: Promise, at: datetime, period_of: date | None = None
@@ -122,21 +122,13 @@ class KpiEvaluator:
     async def run(self) -> None:
         """Evaluate until cancelled: at once, then when woken, and at least every interval
         (then after a full catch-up, whatever the other instances said)."""
-        timer_tick = True
-        while True:
-            self._evaluating_seconds = 0.0
-            try:
-                await self.evaluate_all(catch_up=timer_tick)
-            except POSTPONED as error:
-                log.warning("KPI evaluation postponed: %s", error)
-            except Exception:
-                # Whatever failed, the next round may not: announcements must never stop
-                # for good while the service goes on serving as if all were well.
-                log.exception("KPI evaluation failed; trying again on the next round")
-            await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
-            await woken_or_after(self._dirty, self._interval)
-            timer_tick = not self._dirty.is_set()
-            self._dirty.clear()
+        await self._rounds.run(self._round)
+
+    async def _round(self) -> float:
+        self._evaluating_seconds = 0.0
+        await self.evaluate_all(catch_up=not self._rounds.woken)
+        await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
+        return self._interval
 
     async def evaluate_all(self, *, catch_up: bool = True) -> None:
         at = self._clock()
@@ -161,7 +153,7 @@ class KpiEvaluator:
             self._publish()
         if caught_up != assignment.partitions:
             # Behind on some partition: its KPIs are incomplete and wait; come back soon.
-            self._dirty.set()
+            self._rounds.wake()
             await asyncio.sleep(min(self._interval, 1.0))
 
     async def _announce(
