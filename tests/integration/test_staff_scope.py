@@ -104,7 +104,7 @@ async def seen_and_listed(
     assert all("polisen" in e["data"]["organisations"] for e in events)
 
 
-async def test_staff_acknowledge_only_their_own_and_who_answered_is_recorded(
+async def test_staff_acknowledge_only_their_own_and_who_answered_and_why_is_recorded(
     notifications: Harness,
 ) -> None:
     async with staffed_service(notifications) as staffed:
@@ -124,19 +124,32 @@ async def acknowledged(
     by_partner = await staffed.client.post(
         f"/v1/notifications/{polisens}/ack", headers=staffed.partner
     )
-    by_own = await staffed.client.post(f"/v1/notifications/{polisens}/ack", headers=staffed.polisen)
+    with_personnummer = await staffed.client.post(
+        f"/v1/notifications/{polisens}/ack",
+        headers=staffed.polisen,
+        json={"comment": "Ring 19121212-1212"},
+    )
+    by_own = await staffed.client.post(
+        f"/v1/notifications/{polisens}/ack",
+        headers=staffed.polisen,
+        json={"comment": "Mötet hölls, rapporten kommer i morgon"},
+    )
     by_admin = await staffed.client.post(
         f"/v1/notifications/{kommunens}/ack", headers=staffed.admin
     )
 
     assert (by_other.status_code, by_partner.status_code) == (403, 403)
+    assert with_personnummer.status_code == 422
+    assert "19121212" not in with_personnummer.text
     assert by_own.status_code == by_admin.status_code == 200
     answer = by_own.json()["acknowledgement"]
-    assert (answer["by"], answer["via"]) == (
+    assert (answer["by"], answer["via"], answer["comment"]) == (
         name_of(staffed.polisen_key, "anna.berg@polisen.test"),
         "api",
+        "Mötet hölls, rapporten kommer i morgon",
     )
     assert by_admin.json()["acknowledgement"]["by"].endswith("(admin)")
+    assert by_admin.json()["acknowledgement"]["comment"] is None
 
 
 def silence_of(organisation: str | None) -> dict[str, Any]:

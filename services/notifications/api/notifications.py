@@ -7,14 +7,30 @@ written into paths as they are.
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.notifications.api.parts import Filter, Key, Limit, own_organisation, parts
 from services.notifications.repository import notifications, queries, received_events
 from services.notifications.repository.notifications import State
 from shared.access.http import Staff, require_acts_for
 from shared.http.problems import ProblemError
+from shared.privacy.personnummer import contains_personnummer
 
 router = APIRouter(prefix="/v1")
+
+
+class Answer(BaseModel):
+    """What the answerer says with an acknowledgement; the body may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str | None = Field(
+        None,
+        min_length=1,
+        max_length=500,
+        description="why, or what is done about it, in a few words (no personal details)",
+        examples=["Mötet hölls, rapporten kommer i morgon"],
+    )
 
 
 @router.get("/kpi-events", summary="The latest KPI events received from the metrics service")
@@ -61,16 +77,24 @@ async def get_notification(request: Request, principal: Staff, key: Key) -> dict
     "/notifications/{key:path}/ack",
     summary="Acknowledge a notification: it is neither repeated nor escalated any more",
 )
-async def acknowledge(request: Request, principal: Staff, key: Key) -> dict[str, Any]:
-    """Who answers is whoever signed in (or holds the key): it is recorded and shown."""
+async def acknowledge(
+    request: Request, principal: Staff, key: Key, answer: Answer | None = None
+) -> dict[str, Any]:
+    """Who answers is whoever signed in (or holds the key): it is recorded and shown, with
+    the answer's comment when one is given (the first answer counts)."""
     api = parts(request)
+    comment = answer.comment if answer else None
+    if comment is not None and contains_personnummer(comment):
+        raise ProblemError(422, "the comment carries a personal identity number; leave it out")
     async with request.app.state.pool.acquire() as connection:
         async with connection.transaction():
             owner = await notifications.owner(connection, key)
             if owner is None:
                 raise ProblemError(404, f"no notification {key!r}")
             require_acts_for(principal, owner, f"notification {key!r}")
-            await notifications.acknowledge(connection, key, principal.name, "api", api.clock())
+            await notifications.acknowledge(
+                connection, key, principal.name, "api", api.clock(), comment
+            )
         found = await queries.notification(connection, key)
     api.wake_planner()
     return found or {}

@@ -118,7 +118,12 @@ async def owner(connection: Connection, key: str) -> str | None:
 
 
 async def acknowledge(
-    connection: Connection, key: str, by: str, via: Literal["api", "link"], now: datetime
+    connection: Connection,
+    key: str,
+    by: str,
+    via: Literal["api", "link"],
+    now: datetime,
+    comment: str | None = None,
 ) -> bool:
     """Record an answer (the first one counts); False when there is no such notification."""
     state = await connection.fetchval(
@@ -127,12 +132,14 @@ async def acknowledge(
     if state is None:
         return False
     await connection.execute(
-        "INSERT INTO acknowledgements (notification_key, acknowledged_by, acknowledged_at, via)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (notification_key) DO NOTHING",
+        "INSERT INTO acknowledgements"
+        " (notification_key, acknowledged_by, acknowledged_at, via, comment)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (notification_key) DO NOTHING",
         key,
         by,
         now,
         via,
+        comment,
     )
     await connection.execute(
         "UPDATE notifications SET state = 'acknowledged', state_reason = NULL, updated_at = $2"

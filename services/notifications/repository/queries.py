@@ -9,7 +9,7 @@ from shared.db import Connection
 _NOTIFICATION = """
     SELECT n.key, n.kind, n.organisation, n.promise, n.commitment, n.indicator, n.severity,
            n.labels, n.facts, n.state, n.state_reason, n.occurred_at, n.created_at,
-           n.updated_at, a.acknowledged_by, a.acknowledged_at, a.via
+           n.updated_at, a.acknowledged_by, a.acknowledged_at, a.via, a.comment
       FROM notifications n LEFT JOIN acknowledgements a ON a.notification_key = n.key
 """
 
@@ -33,7 +33,12 @@ def _notification(row: Any) -> dict[str, Any]:
         "updated_at": row["updated_at"].isoformat(),
         "acknowledgement": None
         if answered is None
-        else {"by": row["acknowledged_by"], "at": answered.isoformat(), "via": row["via"]},
+        else {
+            "by": row["acknowledged_by"],
+            "at": answered.isoformat(),
+            "via": row["via"],
+            "comment": row["comment"],
+        },
     }
 
 
