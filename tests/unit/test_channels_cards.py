@@ -11,6 +11,7 @@ from services.notifications.channels.cards import markdown_escaped
 from services.notifications.domain.views import (
     DigestLine,
     DigestOutcome,
+    DigestRemark,
     DigestView,
     Figures,
     NotificationView,
@@ -154,3 +155,38 @@ def test_a_title_cannot_smuggle_a_link_into_the_card() -> None:
     assert markdown_escaped("a_b") == "a\\_b"
     actions = message.teams_card["attachments"][0]["content"]["actions"]
     assert [action["title"] for action in actions] == ["Öppna i Grafana"]
+
+
+def test_the_digest_tells_what_was_said_last_week_in_both_forms() -> None:
+    sno = commitment_dashboard_path("sno-mote")
+    remarks = (
+        DigestRemark(
+            "SNÖ-möte varje måndag",
+            sno,
+            "remedy",
+            "kommunen",
+            "Mötet flyttas till tisdagar.",
+            date(2017, 4, 4),
+        ),
+        DigestRemark(
+            "SNÖ-möte varje måndag",
+            sno,
+            "acknowledged",
+            "key ab12 (anna)",
+            None,
+            date(2017, 4, 5),
+        ),
+    )
+    notification = NotificationView.for_digest(digest(said_last_week=remarks))
+
+    swedish = render([notification], language="sv", grafana_url=GRAFANA, ack_url=None)
+    english = render([notification], language="en", grafana_url=GRAFANA, ack_url=None)
+
+    assert (
+        "SAGT FÖRRA VECKAN\n- SNÖ-möte varje måndag, 4 april 2017: kommunen berättade vad som "
+        'görs i stället: "Mötet flyttas till tisdagar."\n'
+    ) in swedish.text
+    assert "- SNÖ-möte varje måndag, 5 april 2017: key ab12 (anna) kvitterade\n" in swedish.text
+    assert "Sagt förra veckan" in swedish.html
+    assert "&ldquo;Mötet flyttas till tisdagar.&rdquo;" in swedish.html
+    assert "said what is done instead" in english.text

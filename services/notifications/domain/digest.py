@@ -10,7 +10,9 @@ worker offers it. What it says:
   held, its deadlines (a window's end, a deliverable's due date) passed unmet;
 - due this week: what its recurring schedules, dated occurrences and deadlines ask for
   between this Monday and Sunday;
-- outcomes: every outcome indicator of the promise against its comparison.
+- outcomes: every outcome indicator of the promise against its comparison;
+- said last week: what it published about its commitments and how its people answered
+  their notifications (`digest_remarks`).
 
 The result is plain JSON (the digest notification's facts), titles already resolved.
 """
@@ -20,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.notifications.domain.digest_remarks import Answered, said_last_week
 from services.notifications.domain.notifications import Notification
 from shared.calendar import DateRange
 from shared.contracts.kpis import CommitmentKpiView, OutcomeKpiView, PromiseKpisView, Status
@@ -94,6 +97,7 @@ def digest_facts(
     organisation: str,
     monday: date,
     calendars: Mapping[str, SchoolHolidayCalendar],
+    answers: Sequence[Answered] = (),
 ) -> dict[str, Any]:
     this_week = DateRange(start=monday, end=monday + timedelta(days=6))
     last_week = DateRange(start=monday - timedelta(days=7), end=monday - timedelta(days=1))
@@ -125,6 +129,7 @@ def digest_facts(
         "missed_last_week": sorted(missed, key=lambda line: (line["day"], line["title"])),
         "due_this_week": sorted(due, key=lambda line: (line["day"], line["title"])),
         "outcomes": [_outcome(promise, entry) for entry in kpis.outcomes],
+        "said_last_week": said_last_week(promise, kpis, organisation, last_week, answers),
     }
 
 

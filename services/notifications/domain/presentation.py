@@ -13,6 +13,7 @@ from services.notifications.domain import Notification
 from services.notifications.domain.views import (
     DigestLine,
     DigestOutcome,
+    DigestRemark,
     DigestView,
     Figures,
     NotificationView,
@@ -125,5 +126,17 @@ def _digest(facts: Mapping[str, Any], organisation: str) -> DigestView:
                 ),
             )
             for line in facts["outcomes"]
+        ),
+        # Digests made before they told what was said have no such section.
+        said_last_week=tuple(
+            DigestRemark(
+                title=line["title"],
+                dashboard_path=commitment_dashboard_path(line["commitment"]),
+                kind=line["kind"],
+                who=line["who"],
+                text=line.get("text"),
+                day=_day(line.get("day")),
+            )
+            for line in facts.get("said_last_week", ())
         ),
     )

@@ -68,6 +68,19 @@ class DigestLine:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestRemark:
+    """What was said about a commitment last week: published (`kind` comment, remedy or
+    not-pursued) or answering a notification (`acknowledged`), by `who`, on `day`."""
+
+    title: str
+    dashboard_path: str
+    kind: str
+    who: str
+    text: str | None
+    day: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestOutcome:
     title: str
     dashboard_path: str
@@ -86,6 +99,7 @@ class DigestView:
     missed_last_week: tuple[DigestLine, ...] = ()
     due_this_week: tuple[DigestLine, ...] = ()
     outcomes: tuple[DigestOutcome, ...] = ()
+    said_last_week: tuple[DigestRemark, ...] = ()
 
     def __post_init__(self) -> None:
         if self.week_start.isoweekday() != 1:

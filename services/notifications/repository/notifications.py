@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from services.notifications.domain import Notification
+from services.notifications.domain.digest_remarks import Answered
 from shared.db import Connection
 
 State = Literal["pending", "sent", "acknowledged", "suppressed", "failed"]
@@ -168,3 +169,25 @@ async def delivered_keys(connection: Connection, delivery_id: str) -> list[str]:
         delivery_id,
     )
     return keys or []
+
+
+async def answered_between(
+    connection: Connection, organisation: str, promise: str, start: datetime, end: datetime
+) -> list[Answered]:
+    """The organisation's notifications about a commitment of `promise` acknowledged from
+    `start` up to `end`: who answered, when, and why if they said."""
+    rows = await connection.fetch(
+        "SELECT n.commitment, a.acknowledged_by, a.acknowledged_at, a.comment"
+        " FROM acknowledgements a JOIN notifications n ON n.key = a.notification_key"
+        " WHERE n.organisation = $1 AND n.promise = $2 AND n.commitment IS NOT NULL"
+        " AND a.acknowledged_at >= $3 AND a.acknowledged_at < $4"
+        " ORDER BY a.acknowledged_at",
+        organisation,
+        promise,
+        start,
+        end,
+    )
+    return [
+        Answered(row["commitment"], row["acknowledged_by"], row["acknowledged_at"], row["comment"])
+        for row in rows
+    ]

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from services.notifications.domain import Notification, RoutingConfig
 from services.notifications.domain.digest import (
+    STOCKHOLM,
     digest_facts,
     digest_key,
     digest_notification,
@@ -127,7 +128,12 @@ class RemindersAndDigests:
                 if fetched is None:
                     continue
                 kpis[promise.id] = fetched
-            facts = digest_facts(promise, kpis[promise.id], organisation, monday, self._calendars)
+            answers = await notification_records.answered_between(
+                connection, organisation, promise.id, *_week_before(monday)
+            )
+            facts = digest_facts(
+                promise, kpis[promise.id], organisation, monday, self._calendars, answers
+            )
             digests.append(digest_notification(promise, organisation, monday, due, facts))
         return digests
 
@@ -148,3 +154,11 @@ class RemindersAndDigests:
             # The two services disagree on the contract: loud, and the digest waits for a fix.
             log.error("the metrics service's KPIs of %s do not parse: %s", promise.id, error)
             return None
+
+
+def _week_before(monday: date) -> tuple[datetime, datetime]:
+    """Last week, Monday to Monday, in Stockholm: what the digest tells was said in it."""
+    return (
+        datetime.combine(monday - timedelta(days=7), time(), tzinfo=STOCKHOLM),
+        datetime.combine(monday, time(), tzinfo=STOCKHOLM),
+    )
