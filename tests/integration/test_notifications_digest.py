@@ -134,3 +134,58 @@ def sections(text: str) -> list[list[str]]:
         elif found and line.strip() and "https://" not in line:
             found[-1].append(line.rstrip())
     return found
+
+
+async def test_a_commitment_not_pursued_is_not_reminded_of(notifications: Harness) -> None:
+    clock = notifications.starting_at(local(2017, 3, 20, 6, 30))
+    activities = f"{notifications.namespace}m."
+    let_go = {
+        "specversion": "1.0",
+        "id": "avstar-ungdomsdialoger",
+        "source": "urn:lofte:partner:kommunen",
+        "type": "explanation.published",
+        "time": local(2017, 3, 15, 10, 0).isoformat(),
+        "data": {
+            "commitment": "ungdomsdialoger-motesplatser",
+            "organisations": ["kommunen"],
+            "period": {"start": "2017-03-01", "end": "2018-01-01"},
+            "kind": "not-pursued",
+            "text": "Ungdomstinget ersätts i år av skolornas elevråd.",
+        },
+    }
+    await produce(notifications.kafka, activities, [let_go])
+    async with metrics_service(
+        notifications.kafka, notifications.database_url, activities, clock
+    ) as metrics_url:
+        key = await admin_key(notifications.database_url)
+        await eventually(
+            lambda: status_of(metrics_url, "ungdomsdialoger-motesplatser", clock.now, key),
+            lambda status: status == "not-pursued",
+        )
+        async with notifications.running(metrics_url=metrics_url, metrics_api_key=key) as (
+            client,
+            _inbox,
+        ):
+            digests = await eventually(
+                lambda: listed(client, kind="digest"), lambda found: len(found) == 3
+            )
+            rounds = await series(client, "lofte_notifications_schedule_rounds_total")
+            await eventually(
+                lambda: series(client, "lofte_notifications_schedule_rounds_total"),
+                lambda now: now >= rounds + 2,
+            )
+            reminders = await listed(client, kind="reminder")
+
+    assert len(digests) == 3
+    assert reminders == []  # the Ungdomsting of 23 March would have been reminded of
+
+
+async def status_of(url: str, commitment: str, at: datetime, key: str) -> str | None:
+    async with httpx.AsyncClient(base_url=url, headers=bearer(key), timeout=5) as client:
+        try:
+            response = await client.get(
+                f"/v1/promises/lund-2017/kpis/{commitment}", params={"at": at.isoformat()}
+            )
+        except httpx.TransportError:
+            return None
+    return str(response.json()["status"]) if response.status_code == 200 else None

@@ -30,7 +30,7 @@ from services.notifications.handlers import Admitted, admit
 from services.notifications.repository import notifications as notification_records
 from services.notifications.repository.dispatch_state import StateStore
 from shared.background import Round, Rounds
-from shared.contracts.kpis import PromiseKpisView
+from shared.contracts.kpis import PromiseKpisView, Status
 from shared.db import Connection
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -99,7 +99,7 @@ class RemindersAndDigests:
             if week is not None:
                 offered += await self._digests(connection, metrics, *week)
             known = await notification_records.existing_keys(connection, (n.key for n in offered))
-            wanted = [n for n in offered if n.key not in known]
+            wanted = await self._pursued(metrics, [n for n in offered if n.key not in known], now)
             if not wanted:
                 return []
             async with connection.transaction():
@@ -137,6 +137,22 @@ class RemindersAndDigests:
             digests.append(digest_notification(promise, organisation, monday, due, facts))
         return digests
 
+    async def _pursued(
+        self, metrics: httpx.AsyncClient, offered: list[Notification], now: datetime
+    ) -> list[Notification]:
+        """Without the reminders of commitments their organisations deliberately do not
+        pursue (an `explanation.published` said so). While the metrics service cannot say,
+        the reminders go out: a reminder too many is better than one missing."""
+        let_go: set[tuple[str, str]] = set()
+        for promise in self._promises:
+            if not any(_reminded(n)[0] == promise.id for n in offered):
+                continue
+            kpis = await self._kpis(metrics, promise, now)
+            for kpi in kpis.commitments if kpis else ():
+                if kpi.status is Status.NOT_PURSUED:
+                    let_go.add((promise.id, kpi.id))
+        return [n for n in offered if _reminded(n) not in let_go]
+
     async def _kpis(
         self, metrics: httpx.AsyncClient, promise: Promise, due: datetime
     ) -> PromiseKpisView | None:
@@ -162,3 +178,10 @@ def _week_before(monday: date) -> tuple[datetime, datetime]:
         datetime.combine(monday - timedelta(days=7), time(), tzinfo=STOCKHOLM),
         datetime.combine(monday, time(), tzinfo=STOCKHOLM),
     )
+
+
+def _reminded(notification: Notification) -> tuple[str, str] | tuple[None, None]:
+    """(promise, commitment) a reminder is about; (None, None) for anything else."""
+    if notification.kind != "reminder":
+        return None, None
+    return notification.facts["promise"], notification.facts["commitment"]
