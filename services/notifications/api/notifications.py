@@ -20,9 +20,11 @@ router = APIRouter(prefix="/v1")
 
 
 class Answer(BaseModel):
-    """What the answerer says with an acknowledgement; the body may be left out."""
+    """What the answerer says with an acknowledgement; the body may be left out. Who answers
+    is never taken from the body but from the credentials; other fields are ignored, as they
+    always were."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     comment: str | None = Field(
         None,
