@@ -47,7 +47,10 @@ async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact
         link = ack_path(told[f"{NARKOTIKA} – missat"])
         opened = await client.get(link)  # as a mail filter or a link preview would
         unanswered = await listed(client, state="acknowledged")
-        by_link = await client.post(link)  # the page's button
+        personal = await client.post(link, data={"by": "19121212-1212"})
+        by_link = await client.post(  # the page's button, with its optional fields
+            link, data={"by": "Vakthavande befäl", "comment": "Tas upp på veckomötet"}
+        )
         forged_link = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
         forged = [await client.get(forged_link), await client.post(forged_link)]
         garbage = await client.post("/v1/ack", params={"token": "not-a-token"})
@@ -64,12 +67,21 @@ async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact
     assert opened.status_code == 200
     assert '<form method="post">' in opened.text
     assert [n["commitment"] for n in unanswered] == ["volontarinsatser"]  # by the API only
+    assert personal.status_code == 422
+    assert "19121212" not in personal.text
     assert by_link.status_code == 200
     assert "kvitterat" in by_link.text
     assert {(n["commitment"], n["acknowledgement"]["via"]) for n in answered} == {
         ("volontarinsatser", "api"),
         ("narkotikabrott-unga", "link"),
     }
+    [through_link] = [
+        n["acknowledgement"] for n in answered if n["commitment"] != "volontarinsatser"
+    ]
+    assert (through_link["by"], through_link["comment"]) == (
+        "Vakthavande befäl",
+        "Tas upp på veckomötet",
+    )
     for refused in (*forged, garbage, expired):
         assert refused.status_code == 400
         assert refused.headers["content-type"] == "application/problem+json"

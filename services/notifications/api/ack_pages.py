@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -10,8 +11,11 @@ from services.notifications.api.parts import ApiParts, parts
 from services.notifications.domain.ack_links import AckTarget, InvalidToken
 from services.notifications.repository import notifications
 from shared.http.problems import ProblemError
+from shared.privacy.personnummer import contains_personnummer
 
 router = APIRouter(prefix="/v1")
+MAX_BY = 100
+MAX_COMMENT = 500
 
 
 @router.get(
@@ -40,9 +44,12 @@ async def confirm_by_link(
 async def acknowledge_by_link(
     request: Request, token: Annotated[str, Query(max_length=8000)]
 ) -> HTMLResponse:
+    """The page's form may say who answers (a name or a role) and why; both are optional,
+    and neither may hold a personal identity number."""
     api = parts(request)
     now = api.clock()
     target = _link_target(api, token, now)
+    by, comment = await _answer(request)
     async with request.app.state.pool.acquire() as connection, connection.transaction():
         keys = (
             [target.ref]
@@ -50,9 +57,19 @@ async def acknowledge_by_link(
             else await notifications.delivered_keys(connection, target.ref)
         )
         for key in keys:
-            await notifications.acknowledge(connection, key, "acknowledge link", "link", now)
+            await notifications.acknowledge(connection, key, by, "link", now, comment)
     api.wake_planner()
     return HTMLResponse(_THANKS)
+
+
+async def _answer(request: Request) -> tuple[str, str | None]:
+    """(who, why) from the page's form: who defaults to the link itself."""
+    form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+    by = form.get("by", [""])[0].strip()[:MAX_BY]
+    comment = form.get("comment", [""])[0].strip()[:MAX_COMMENT]
+    if contains_personnummer(by) or contains_personnummer(comment):
+        raise ProblemError(422, "leave personal identity numbers out: a name or a role is enough")
+    return by or "acknowledge link", comment or None
 
 
 def _link_target(api: ApiParts, token: str, now: datetime) -> AckTarget:
@@ -71,8 +88,16 @@ _CONFIRM = """<!DOCTYPE html>
 <h1>Kvittera notisen?</h1>
 <p>En kvitterad notis skickas inte igen och eskaleras inte. / An acknowledged notification is
 not repeated and not escalated.</p>
-<form method="post"><button type="submit" style="font-size:1.2em;padding:.5em 1.5em;">
-Kvittera / Acknowledge</button></form>
+<form method="post">
+<p><label for="by">Vem kvitterar? Namn eller roll, valfritt / Who acknowledges? A name or a role,
+optional</label><br><input id="by" name="by" maxlength="100" autocomplete="name"
+style="font-size:1em;width:100%;"></p>
+<p><label for="comment">Kommentar, valfri: varför, eller vad som görs / Comment, optional: why,
+or what is being done</label><br><textarea id="comment" name="comment" maxlength="500" rows="3"
+style="font-size:1em;width:100%;"></textarea></p>
+<p>Inga personnummer. / No personal identity numbers.</p>
+<button type="submit" style="font-size:1.2em;padding:.5em 1.5em;">Kvittera / Acknowledge</button>
+</form>
 </body></html>
 """
 
