@@ -31,8 +31,10 @@ KEYCLOAK_VERSION=$(sed -n 's:.*<keycloak\.version>[[:space:]]*\([^<[:space:]]*\)
 KEYCLOAK_CACHE=$LOFTE_CACHE_DIR/keycloak-$KEYCLOAK_VERSION
 KEYCLOAK_HOME=$KEYCLOAK_CACHE/keycloak-$KEYCLOAK_VERSION
 KEYCLOAK_MARKER=$KEYCLOAK_CACHE/.complete
-# Only our server has this port on its command line (two checkouts may share the cache).
 KEYCLOAK_NEEDLE="--http-port=$LOFTE_KEYCLOAK_PORT"
+# Two checkouts share the cache and may use one port in turn: ours is known by the port and by
+# this checkout's run folder, which it carries on its command line as a system property.
+KEYCLOAK_OURS="-Dlofte.run.dir=$LOFTE_RUN_DIR "
 
 installed() { [[ -f $KEYCLOAK_MARKER && -x $KEYCLOAK_HOME/bin/kc.sh ]]; }
 
@@ -79,7 +81,7 @@ keycloak_ready() { url_ok "$(url)/realms/lofte/.well-known/openid-configuration"
 
 cmd_start() {
   local pid
-  if pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE"); then
+  if pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE" "$KEYCLOAK_OURS"); then
     log "already running (pid $pid) on $(url)"
     return 0
   fi
@@ -93,6 +95,7 @@ cmd_start() {
   local started=$SECONDS
   # The bootstrap admin is for the master realm's console on loopback; the tests never use it.
   start_daemon "$KEYCLOAK_LOG" env JAVA_OPTS_KC_HEAP="$LOFTE_KEYCLOAK_HEAP" \
+    JAVA_OPTS_APPEND="${KEYCLOAK_OURS% }" \
     KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
     "$KEYCLOAK_HOME/bin/kc.sh" start-dev --db=dev-mem --import-realm \
     --http-host=127.0.0.1 "$KEYCLOAK_NEEDLE" --hostname-strict=false
@@ -109,7 +112,7 @@ cmd_start() {
 
 cmd_stop() {
   local pid
-  if ! pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE"); then
+  if ! pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE" "$KEYCLOAK_OURS"); then
     log "not running"
     return 0
   fi
@@ -121,7 +124,7 @@ cmd_stop() {
 
 cmd_status() {
   local pid
-  if pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE"); then
+  if pid=$(running_pid keycloak "$KEYCLOAK_NEEDLE" "$KEYCLOAK_OURS"); then
     printf 'keycloak: running (pid %s) on %s, log %s\n' "$pid" "$(url)" "$KEYCLOAK_LOG"
     return 0
   fi

@@ -167,7 +167,7 @@ def test_the_csv_and_the_json_hold_the_same_numbers() -> None:
     rows = list(csv.DictReader(io.StringIO(promise_csv(shown))))
 
     [volunteers] = [c for c in data["commitments"] if c["id"] == "volontarinsatser"]
-    [row] = [r for r in rows if r["id"] == "volontarinsatser"]
+    [row] = [r for r in rows if r["id"] == "volontarinsatser" and r["row"] == "commitment"]
     assert (row["status"], row["done"], row["target"], row["expected"]) == (
         "on-track",
         "3",
@@ -247,3 +247,29 @@ def test_a_report_shows_the_kpis_at_the_end_of_its_period_or_now() -> None:
         2017, 7, 1, tzinfo=stockholm
     )
     assert parse_period("2017").evaluated_at(stockholm, now) == now
+
+
+def test_the_open_data_hold_what_those_responsible_said() -> None:
+    said = {
+        "kind": "remedy",
+        "text": "Insatserna görs i maj.",
+        "organisations": ["polisen"],
+        "published_at": "2017-05-02T10:00:00+02:00",
+    }
+    figures = {"status": "behind", "done": 1, "explanations": [said]}
+    shown = progress(lund(), Snapshot("lund-2017", READ_AT, kpis(volontarinsatser=figures)))
+
+    data = promise_data(shown)
+    rows = list(csv.DictReader(io.StringIO(promise_csv(shown))))
+
+    [volunteers] = [c for c in data["commitments"] if c["id"] == "volontarinsatser"]
+    assert [(e["kind"], e["text"]) for e in volunteers["explanations"]] == [
+        ("remedy", "Insatserna görs i maj.")
+    ]
+    [row] = [r for r in rows if r["row"] == "explanation"]
+    assert (row["id"], row["status"], row["explanation"], row["published"]) == (
+        "volontarinsatser",
+        "remedy",
+        "Insatserna görs i maj.",
+        "2017-05-02T10:00:00+02:00",
+    )

@@ -37,6 +37,8 @@ CSV_COLUMNS: Final = (
     "change_ratio",
     "baseline",
     "figures_at",
+    "explanation",
+    "published",
 )
 
 
@@ -81,6 +83,15 @@ def commitment_data(focus_area: str, c: CommitmentProgress) -> dict[str, Any]:
         ],
         "completed_at": _iso(c.completed_at),
         "due": _iso(c.due),
+        "explanations": [
+            {
+                "kind": e.kind,
+                "text": e.text,
+                "organisations": list(e.organisations),
+                "published": _iso(e.published),
+            }
+            for e in c.explanations
+        ],
     }
 
 
@@ -139,6 +150,19 @@ def _rows(progress: PromiseProgress) -> list[dict[str, Any]]:
                     "expected": c.expected,
                     "previous": c.previous,
                 }
+            )
+            # What those responsible said, a row each: `status` holds its kind.
+            rows.extend(
+                {
+                    "row": "explanation",
+                    "id": c.id,
+                    "focus_area": area.id,
+                    "title": c.title,
+                    "status": e.kind,
+                    "explanation": e.text,
+                    "published": _iso(e.published),
+                }
+                for e in c.explanations
             )
     for o in progress.outcomes:
         common = {
