@@ -15,6 +15,7 @@ from pydantic import PostgresDsn
 from services.activities.main import create_app
 from services.activities.settings import ActivitiesSettings
 from shared.contracts import topics
+from tests.activities_service import activities_client
 from tests.asgi import serving
 from tests.factories import activity_completed, incident_recorded
 from tests.kafka_records import header, read_topic
@@ -51,13 +52,7 @@ class Partner:
 async def client(
     kafka_bootstrap: str, database_url: str, namespace: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
-    async with serving(create_app(settings)) as client:
+    async with activities_client(kafka_bootstrap, database_url, namespace) as client:
         yield client
 
 

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import PostgresDsn
 
-from services.activities.main import create_app
-from services.activities.settings import ActivitiesSettings
 from shared.contracts.schemas import PARTNER_TYPES
-from tests.asgi import serving
+from tests.activities_service import activities_client
 
 CONTRACTS = Path(__file__).parents[2] / "docs" / "contracts"
 
@@ -21,13 +18,7 @@ CONTRACTS = Path(__file__).parents[2] / "docs" / "contracts"
 async def client(
     kafka_bootstrap: str, database_url: str, namespace: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
-    async with serving(create_app(settings)) as client:
+    async with activities_client(kafka_bootstrap, database_url, namespace) as client:
         yield client
 
 

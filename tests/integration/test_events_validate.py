@@ -10,13 +10,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from pydantic import PostgresDsn
 
 from services.activities import SCHEMA
-from services.activities.main import create_app
-from services.activities.settings import ActivitiesSettings
 from services.cli import main
-from tests.asgi import serving
+from tests.activities_service import activities_client
 from tests.factories import activity_completed, incident_recorded
 from tests.keys import bearer, create_key
 
@@ -42,13 +39,7 @@ def file_of_events() -> list[dict[str, Any]]:
 async def client(
     kafka_bootstrap: str, database_url: str, namespace: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
-    async with serving(create_app(settings)) as client:
+    async with activities_client(kafka_bootstrap, database_url, namespace) as client:
         yield client
 
 

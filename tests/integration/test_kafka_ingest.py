@@ -7,13 +7,10 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from pydantic import PostgresDsn
 
-from services.activities.main import create_app
-from services.activities.settings import ActivitiesSettings
 from shared.contracts import topics
 from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_headers, to_kafka_value
-from tests.asgi import serving
+from tests.activities_service import activities_client
 from tests.factories import activity_completed
 from tests.kafka_records import header, read_topic
 from tests.keys import create_key
@@ -24,13 +21,7 @@ from tests.polling import eventually
 async def client(
     kafka_bootstrap: str, database_url: str, namespace: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
-    async with serving(create_app(settings)) as client:
+    async with activities_client(kafka_bootstrap, database_url, namespace) as client:
         yield client
 
 

@@ -8,11 +8,8 @@ from contextlib import AsyncExitStack
 import asyncpg
 import httpx
 import pytest
-from pydantic import PostgresDsn
 
-from services.activities.main import create_app
-from services.activities.settings import ActivitiesSettings
-from tests.asgi import serving
+from tests.activities_service import activities_client
 from tests.keys import bearer, create_key, revoke_key
 from tests.polling import eventually
 
@@ -21,14 +18,13 @@ from tests.polling import eventually
 async def instances(
     kafka_bootstrap: str, database_url: str, namespace: str
 ) -> AsyncIterator[list[httpx.AsyncClient]]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-    )
     async with AsyncExitStack() as stack:
-        yield [await stack.enter_async_context(serving(create_app(settings))) for _ in range(2)]
+        yield [
+            await stack.enter_async_context(
+                activities_client(kafka_bootstrap, database_url, namespace)
+            )
+            for _ in range(2)
+        ]
 
 
 async def answers(instances: list[httpx.AsyncClient], key: str) -> list[int]:

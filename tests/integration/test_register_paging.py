@@ -10,12 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import PostgresDsn
 
-from services.activities.main import create_app
-from services.activities.settings import ActivitiesSettings
 from shared.http.paging import encode_cursor
-from tests.asgi import serving
+from tests.activities_service import activities_client
 from tests.factories import activity_completed
 from tests.keys import bearer, create_key
 
@@ -26,14 +23,7 @@ START = datetime(2017, 3, 6, 9, tzinfo=UTC)
 async def app_client(
     kafka_bootstrap: str, database_url: str, namespace: str, **more: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ActivitiesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        database_url=PostgresDsn(database_url),
-        topic_namespace=namespace,
-        consumer_group=f"{namespace}activities",
-        **more,
-    )
-    async with serving(create_app(settings)) as client:
+    async with activities_client(kafka_bootstrap, database_url, namespace, **more) as client:
         yield client
 
 
