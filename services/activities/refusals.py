@@ -6,7 +6,6 @@ latest refusal of each; the table is pruned to `refusals_kept_days` and `refusal
 rows (the newest), so that a sender of endless junk cannot fill the database.
 """
 
-import asyncio
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -15,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.background import Rounds
 from shared.contracts.errors import Problem
 from shared.db import UNREACHABLE, Connection
 from shared.messaging.readable_headers import Record
@@ -177,12 +177,11 @@ class Pruner:
         self._every = every
 
     async def run(self) -> None:
-        while True:
-            try:
-                async with self._pool.acquire() as connection:
-                    forgotten = await prune(connection, self._kept_days, self._kept_most)
-                if forgotten:
-                    log.info("forgot %d refusals past their keeping", forgotten)
-            except DATABASE_FAILURES as error:
-                log.warning("refusals not pruned this round: %s", error)
-            await asyncio.sleep(self._every)
+        await Rounds("refusal pruning", log).run(self._round)
+
+    async def _round(self) -> float:
+        async with self._pool.acquire() as connection:
+            forgotten = await prune(connection, self._kept_days, self._kept_most)
+        if forgotten:
+            log.info("forgot %d refusals past their keeping", forgotten)
+        return self._every

@@ -14,6 +14,7 @@ from services.public.domain.snapshot import Snapshot
 from services.public.kpi_source import KpiSource, KpiUnavailable
 from services.public.snapshot_store import SnapshotStore
 from services.public.telemetry import PublicMetrics
+from shared.background import Rounds
 from shared.promises import Promise
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,8 @@ class Refresher:
                 log.warning("the figures of %s could not be kept: %s", promise.id, error)
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.refresh()
-            except Exception:
-                log.exception("reading the figures failed")
-            await asyncio.sleep(self._interval)
+        await Rounds("reading the figures", log).run(self._round)
+
+    async def _round(self) -> float:
+        await self.refresh()
+        return self._interval
