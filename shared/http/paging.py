@@ -120,7 +120,7 @@ def text(part: object) -> str:
     return part
 
 
-def an_uuid(part: object) -> uuid.UUID:
+def a_uuid(part: object) -> uuid.UUID:
     if not isinstance(part, str):
         raise TypeError(part)
     return uuid.UUID(part)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.http.paging import an_uuid, decode_cursor, encode_cursor, instant
+from shared.http.paging import a_uuid, decode_cursor, encode_cursor, instant
 from shared.http.problems import ProblemError
 
 FILTERS = {"commitment": ["sno-mote"], "organisation": ["polisen"]}
@@ -54,4 +54,4 @@ def test_times_and_ids_go_into_a_cursor_as_text_and_their_readers_take_them_back
 
     at, key = decode_cursor(encode_cursor([moment, delivery], {}), {}, 2)
 
-    assert (instant(at), an_uuid(key)) == (moment, delivery)
+    assert (instant(at), a_uuid(key)) == (moment, delivery)

@@ -18,7 +18,7 @@ from shared.http.paging import (
     PAGED,
     Cursor,
     PageSize,
-    an_uuid,
+    a_uuid,
     instant,
     page_response,
     position_of,
@@ -150,7 +150,7 @@ async def list_deliveries(
 ) -> JSONResponse:
     """Staff see their own organisation's. Pages follow the order (planned, id), newest
     first: a delivery planned meanwhile shows in a new reading. `status` is as of each page."""
-    after = position_of(request, cursor, instant, an_uuid)
+    after = position_of(request, cursor, instant, a_uuid)
     async with request.app.state.pool.acquire() as connection:
         page = await queries.deliveries(
             connection,
