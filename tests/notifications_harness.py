@@ -266,11 +266,21 @@ async def produce(kafka: str, namespace: str, events: Sequence[CloudEvent]) -> N
         await producer.stop()
 
 
+async def every(client: httpx.AsyncClient, path: str, **params: str) -> list[dict[str, Any]]:
+    """Every item of one of the API's lists, following `next` from page to page."""
+    found: list[dict[str, Any]] = []
+    response = await client.get(path, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        page = response.json()
+        found += page["items"]
+        if page["next"] is None:
+            return found
+        response = await client.get(page["next"])
+
+
 async def listed(client: httpx.AsyncClient, **params: str) -> list[dict[str, Any]]:
-    response = await client.get("/v1/notifications", params={"limit": "1000", **params})
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()
-    return found
+    return await every(client, "/v1/notifications", limit="1000", **params)
 
 
 async def series(client: httpx.AsyncClient, name: str, **labels: str) -> float:

@@ -15,7 +15,17 @@ from shared.access.http import Caller, caller
 from shared.contracts.cloudevents import WithinCalendar, parse_structured
 from shared.contracts.errors import InvalidEvent, validate_each
 from shared.contracts.schemas import OPENAPI_REF, PARTNER_TYPES, event_component
-from shared.http.paging import decode_cursor, filters_of, page_response
+from shared.http.paging import (
+    PAGED,
+    Cursor,
+    PageSize,
+    decode_cursor,
+    filters_of,
+    instant,
+    page_response,
+    position_of,
+    text,
+)
 from shared.http.problems import ProblemError, as_problem
 from shared.privacy.personnummer import text_is_clean
 
@@ -114,13 +124,7 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
     "/activities",
     summary="Events in the activity register, oldest first, a page at a time",
     response_model=None,
-    responses={
-        200: {
-            "description": "`items`: the page; `next`: the next page's address (also in the "
-            '`Link` header, `rel="next"`), null on the last page'
-        },
-        400: {"description": "A cursor this list did not give, or given with other filters"},
-    },
+    responses=PAGED,
 )
 async def list_activities(
     request: Request,
@@ -131,8 +135,8 @@ async def list_activities(
     type: TextFilter = None,
     occurred_from: Annotated[TimeFilter | None, Query(alias="from")] = None,
     occurred_to: Annotated[TimeFilter | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: PageSize = 100,
+    cursor: Cursor = None,
 ) -> JSONResponse:
     """Only the promises the caller's organisation is a party to are visible (to an
     admin: all). Pages follow the order (time, source, id): an event registered meanwhile
@@ -152,51 +156,30 @@ async def list_activities(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
         limit=limit,
-        after=_register_position(request, cursor),
+        after=position_of(request, cursor, instant, text, text),
     )
     async with request.app.state.pool.acquire() as connection:
         page = await repository.find(connection, query)
-    last = None if page.last is None else [page.last[0].isoformat(), *page.last[1:]]
-    return page_response(request, page.events, last)
-
-
-def _register_position(request: Request, cursor: str | None) -> tuple[datetime, str, str] | None:
-    if cursor is None:
-        return None
-    occurred, source, event_id = decode_cursor(cursor, filters_of(request), size=3)
-    try:
-        instant = datetime.fromisoformat(occurred)
-    except (TypeError, ValueError):
-        instant = None
-    # A cursor is made by the service, but anyone may send one: only what PostgreSQL can
-    # compare gets as far as the query.
-    texts = (source, event_id)
-    if instant is None or instant.tzinfo is None or not all(_comparable(t) for t in texts):
-        raise ProblemError(400, "the cursor is not one this list gave; start without it")
-    return instant, source, event_id
-
-
-def _comparable(value: object) -> bool:
-    return isinstance(value, str) and "\x00" not in value
+    return page_response(request, page.events, page.last)
 
 
 @router.get(
     "/promises",
     summary="The promises loaded, in short, a page at a time",
     response_model=None,
-    responses={400: {"description": "A cursor this list did not give"}},
+    responses=PAGED,
 )
 async def list_promises(
     request: Request,
     _: Caller,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: PageSize = 100,
+    cursor: Cursor = None,
 ) -> JSONResponse:
     ingest: Ingest = request.app.state.ingest
     # In the order they were loaded (the shipped ones first), which a running service keeps.
     promises = list(ingest.catalogue.promises)
     if cursor is not None:
-        (after,) = decode_cursor(cursor, filters_of(request), size=1)
+        (after,) = decode_cursor(cursor, filters_of(request), 1, request.url.path)
         ids = [p.id for p in promises]
         if after not in ids:
             raise ProblemError(400, f"the cursor's promise {after!r} is no longer loaded")

@@ -67,7 +67,7 @@ async def test_with_the_right_password_an_event_flows_through_all_three_services
         )
         await eventually(
             lambda: get_json(f"{urls['notifications']}/v1/kpi-events?limit=1000", staff),
-            lambda events: any(e["subject"] == "klotter-folder" for e in events),
+            lambda events: any(e["subject"] == "klotter-folder" for e in events["items"]),
         )
     rebuild = await run_rebuild(env)
     for name, checks in readiness.items():

@@ -103,8 +103,8 @@ async def test_a_partner_report_reaches_the_inboxes_of_those_responsible(
             await admin_key(database_url),
         )
 
-    assert {n["organisation"] for n in achieved} == {"polisen", "kommunen"}
-    assert {n["state"] for n in achieved} <= {"sent", "pending"}
+    assert {n["organisation"] for n in achieved["items"]} == {"polisen", "kommunen"}
+    assert {n["state"] for n in achieved["items"]} <= {"sent", "pending"}
 
 
 async def delivery_rows(database_url: str) -> list[dict[str, Any]]:

@@ -153,7 +153,7 @@ async def test_other_organisations_things_are_not_listed_and_acts_name_the_perso
     async def organisations(path: str, who: str) -> set[str]:
         response = await system.call("notifications", "GET", path, who)
         assert response.status_code == 200, response.text
-        return {n["organisation"] for n in response.json()}
+        return {n["organisation"] for n in response.json()["items"]}
 
     polisens = system.polisens
     answered = await system.call(
@@ -169,10 +169,13 @@ async def test_other_organisations_things_are_not_listed_and_acts_name_the_perso
     assert {"polisen", "kommunen"} <= everyones
     assert answered.json()["acknowledgement"]["by"] == POLICE_OFFICER
     assert made.json()["created_by"] == ended.json()["expired_by"] == POLICE_OFFICER
-    assert (await system.call("notifications", "GET", "/v1/silences", "other")).json() == []
-    assert events.json()
-    assert all("kommunen" in e["data"]["organisations"] for e in events.json())
-    assert system.polisens.split("/")[0] not in {e["id"] for e in events.json()}
+    assert (await system.call("notifications", "GET", "/v1/silences", "other")).json() == {
+        "items": [],
+        "next": None,
+    }
+    assert events.json()["items"]
+    assert all("kommunen" in e["data"]["organisations"] for e in events.json()["items"])
+    assert system.polisens.split("/")[0] not in {e["id"] for e in events.json()["items"]}
 
 
 async def test_an_expired_token_is_refused(system: System) -> None:

@@ -66,9 +66,9 @@ async def test_an_event_posted_to_activities_reaches_metrics_and_notifications(
     assert datetime.fromisoformat(kpi["completed_at"]) == an_hour_ago
     received = await eventually(
         lambda: get_json(f"{ready['notifications']}/v1/kpi-events?limit=1000", staff),
-        lambda events: any(is_folder_achieved(e) for e in events),
+        lambda events: any(is_folder_achieved(e) for e in events["items"]),
     )
-    [announcement] = [e for e in received if is_folder_achieved(e)]
+    [announcement] = [e for e in received["items"] if is_folder_achieved(e)]
     assert sorted(announcement["data"]["organisations"]) == ["kommunen", "polisen"]
 
 

@@ -228,7 +228,7 @@ async def test_every_notifications_endpoint_that_needs_the_database_answers_503_
         assert answer.status_code == 503, name
         assert_unavailable(answer)
     assert checks["postgres"].startswith("unavailable")
-    assert (back.status_code, back.json()) == (200, [])
+    assert (back.status_code, back.json()) == (200, {"items": [], "next": None})
 
 
 async def test_kpis_stay_readable_from_memory_while_metrics_is_not_ready(

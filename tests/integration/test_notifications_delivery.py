@@ -15,6 +15,7 @@ from tests.notification_receivers import Receiver, webhook_receiver
 from tests.notifications_harness import (
     Clock,
     Harness,
+    every,
     listed,
     notifications_service,
     series,
@@ -24,10 +25,7 @@ from tests.polling import eventually
 
 
 async def deliveries(client: httpx.AsyncClient) -> list[dict[str, Any]]:
-    response = await client.get("/v1/deliveries")
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()
-    return found
+    return await every(client, "/v1/deliveries")
 
 
 def retrying(rows: list[dict[str, Any]]) -> bool:

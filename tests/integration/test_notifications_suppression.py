@@ -71,7 +71,7 @@ async def test_a_silence_holds_back_until_it_ends_or_is_expired(notifications: H
         await eventually(lambda: listed(client), lambda found: len(found) == 2)
         clock.advance(seconds=10)
         await eventually(lambda: listed(client, state="suppressed"), lambda found: len(found) == 2)
-        listed_silences = (await client.get("/v1/silences")).json()
+        listed_silences = (await client.get("/v1/silences")).json()["items"]
 
         clock.now = local(2017, 5, 16, 12, 0)  # the first silence ends
         await eventually(lambda: state_of(client, "volontarinsatser"), lambda s: s[0] == "sent")
@@ -155,7 +155,7 @@ async def test_a_silence_at_the_ends_of_the_calendar_is_refused_and_planning_goe
             await client.post("/v1/silences", json=silence(start, end, "volontarinsatser"))
             for start, end, _ in edges
         ]
-        stored = (await client.get("/v1/silences", params={"expired": "true"})).json()
+        stored = (await client.get("/v1/silences", params={"expired": "true"})).json()["items"]
         await notifications.produce(
             [status_changed("volontarinsatser", "at-risk", clock.now)],
         )

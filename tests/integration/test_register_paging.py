@@ -149,7 +149,7 @@ async def test_a_forged_cursor_is_a_400_not_a_fault(
     client: httpx.AsyncClient, database_url: str, position: list[Any]
 ) -> None:
     key = await create_key(database_url, "polisen")
-    forged = encode_cursor(position, {})
+    forged = encode_cursor(position, {}, "/v1/activities")
 
     response = await client.get("/v1/activities", params={"cursor": forged}, headers=bearer(key))
 

@@ -36,7 +36,7 @@ class Staffed:
     async def keys_of(self, who: dict[str, str], path: str = "/v1/notifications") -> set[str]:
         response = await self.get(path, who, limit="1000")
         assert response.status_code == 200, response.text
-        return {n["organisation"] for n in response.json()}
+        return {n["organisation"] for n in response.json()["items"]}
 
 
 @asynccontextmanager
@@ -82,7 +82,7 @@ async def test_staff_see_only_their_organisations_notifications_and_deliveries(
 async def seen_and_listed(
     staffed: Staffed,
 ) -> None:
-    everything = (await staffed.get("/v1/notifications", staffed.admin)).json()
+    everything = (await staffed.get("/v1/notifications", staffed.admin)).json()["items"]
     kommunens = notification_of(everything, "kommunen")
 
     assert await staffed.keys_of(staffed.polisen) == {"polisen"}
@@ -99,7 +99,7 @@ async def seen_and_listed(
     assert (
         await staffed.get(f"/v1/notifications/{kommunens}", staffed.kommunen)
     ).status_code == 200
-    events = (await staffed.get("/v1/kpi-events", staffed.polisen)).json()
+    events = (await staffed.get("/v1/kpi-events", staffed.polisen)).json()["items"]
     assert events
     assert all("polisen" in e["data"]["organisations"] for e in events)
 
@@ -114,7 +114,7 @@ async def test_staff_acknowledge_only_their_own_and_who_answered_and_why_is_reco
 async def acknowledged(
     staffed: Staffed,
 ) -> None:
-    everything = (await staffed.get("/v1/notifications", staffed.admin)).json()
+    everything = (await staffed.get("/v1/notifications", staffed.admin)).json()["items"]
     polisens = notification_of(everything, "polisen")
     kommunens = notification_of(everything, "kommunen")
 
@@ -184,8 +184,8 @@ async def silenced(
     assert own.status_code == everyones.status_code == 201, own.text
     silence = own.json()["id"]
 
-    seen_by_kommunen = (await staffed.get("/v1/silences", staffed.kommunen)).json()
-    seen_by_admin = (await staffed.get("/v1/silences", staffed.admin)).json()
+    seen_by_kommunen = (await staffed.get("/v1/silences", staffed.kommunen)).json()["items"]
+    seen_by_admin = (await staffed.get("/v1/silences", staffed.admin)).json()["items"]
     looked_up = await staffed.get(f"/v1/silences/{silence}", staffed.kommunen)
     ended_by_other = await staffed.client.delete(
         f"/v1/silences/{silence}", headers=staffed.kommunen

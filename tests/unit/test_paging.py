@@ -1,9 +1,13 @@
 """Cursors: a position and the filters it was made under, opaque to clients, refused when
 tampered with or sent with other filters."""
 
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from shared.http.paging import decode_cursor, encode_cursor
+from shared.http.paging import a_uuid, decode_cursor, encode_cursor, instant
 from shared.http.problems import ProblemError
 
 FILTERS = {"commitment": ["sno-mote"], "organisation": ["polisen"]}
@@ -34,3 +38,20 @@ def test_a_cursor_sent_with_other_filters_is_refused(filters: dict[str, list[str
 def test_a_cursor_this_list_did_not_give_is_refused(cursor: str) -> None:
     with pytest.raises(ProblemError, match="not one this list gave"):
         decode_cursor(cursor, FILTERS, size=3)
+
+
+def test_a_cursor_made_for_one_list_is_refused_by_another() -> None:
+    cursor = encode_cursor(POSITION, FILTERS, "/v1/notifications")
+
+    assert decode_cursor(cursor, FILTERS, 3, "/v1/notifications") == POSITION
+    with pytest.raises(ProblemError, match="not one this list gave"):
+        decode_cursor(cursor, FILTERS, 3, "/v1/silences")
+
+
+def test_times_and_ids_go_into_a_cursor_as_text_and_their_readers_take_them_back() -> None:
+    moment = datetime(2017, 5, 16, 10, 0, 0, 123456, tzinfo=ZoneInfo("Europe/Stockholm"))
+    delivery = uuid.uuid4()
+
+    at, key = decode_cursor(encode_cursor([moment, delivery], {}), {}, 2)
+
+    assert (instant(at), a_uuid(key)) == (moment, delivery)

@@ -7,12 +7,23 @@ written into paths as they are.
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.notifications.api.parts import Filter, Key, Limit, own_organisation, parts
+from services.notifications.api.parts import Filter, Key, own_organisation, parts
 from services.notifications.repository import notifications, queries, received_events
 from services.notifications.repository.notifications import State
 from shared.access.http import Staff, require_acts_for
+from shared.http.paging import (
+    PAGED,
+    Cursor,
+    PageSize,
+    a_uuid,
+    instant,
+    page_response,
+    position_of,
+    text,
+)
 from shared.http.problems import ProblemError
 from shared.privacy.personnummer import contains_personnummer
 
@@ -35,16 +46,29 @@ class Answer(BaseModel):
     )
 
 
-@router.get("/kpi-events", summary="The latest KPI events received from the metrics service")
+@router.get(
+    "/kpi-events",
+    summary="KPI events received from the metrics service, the latest first, a page at a time",
+    response_model=None,
+    responses=PAGED,
+)
 async def list_kpi_events(
-    request: Request, principal: Staff, limit: Limit = 100
-) -> list[dict[str, Any]]:
-    """Staff see the events about their own organisation."""
+    request: Request, principal: Staff, limit: PageSize = 100, cursor: Cursor = None
+) -> JSONResponse:
+    """Staff see the events about their own organisation. Pages follow the order (received,
+    occurred, source, id), newest first: an event received meanwhile shows in a new reading."""
+    after = position_of(request, cursor, instant, instant, text, text)
     async with request.app.state.pool.acquire() as connection:
-        return await received_events.latest_received(connection, limit, principal.scope())
+        page = await received_events.latest_received(connection, limit, principal.scope(), after)
+    return page_response(request, page.items, page.last)
 
 
-@router.get("/notifications", summary="Notifications, newest first")
+@router.get(
+    "/notifications",
+    summary="Notifications, newest first, a page at a time",
+    response_model=None,
+    responses=PAGED,
+)
 async def list_notifications(
     request: Request,
     principal: Staff,
@@ -52,17 +76,24 @@ async def list_notifications(
     commitment: Filter = None,
     state: State | None = None,
     kind: Filter = None,
-    limit: Limit = 100,
-) -> list[dict[str, Any]]:
+    limit: PageSize = 100,
+    cursor: Cursor = None,
+) -> JSONResponse:
+    """Staff see their own organisation's. Pages follow the order (created, key), newest
+    first: a notification created meanwhile shows in a new reading. `state` is as of each
+    page: one answered meanwhile may leave a list of `state=sent`."""
+    after = position_of(request, cursor, instant, text)
     async with request.app.state.pool.acquire() as connection:
-        return await queries.notifications(
+        page = await queries.notifications(
             connection,
             organisation=own_organisation(principal, organisation),
             commitment=commitment,
             state=state,
             kind=kind,
             limit=limit,
+            after=after,
         )
+    return page_response(request, page.items, page.last)
 
 
 @router.get("/notifications/{key:path}", summary="One notification and its deliveries")
@@ -102,20 +133,31 @@ async def acknowledge(
     return found or {}
 
 
-@router.get("/deliveries", summary="The delivery log, newest first")
+@router.get(
+    "/deliveries",
+    summary="The delivery log, newest first, a page at a time",
+    response_model=None,
+    responses=PAGED,
+)
 async def list_deliveries(
     request: Request,
     principal: Staff,
     status: Literal["queued", "sending", "retrying", "delivered", "failed"] | None = None,
     organisation: Filter = None,
     notification: Filter = None,
-    limit: Limit = 100,
-) -> list[dict[str, Any]]:
+    limit: PageSize = 100,
+    cursor: Cursor = None,
+) -> JSONResponse:
+    """Staff see their own organisation's. Pages follow the order (planned, id), newest
+    first: a delivery planned meanwhile shows in a new reading. `status` is as of each page."""
+    after = position_of(request, cursor, instant, a_uuid)
     async with request.app.state.pool.acquire() as connection:
-        return await queries.deliveries(
+        page = await queries.deliveries(
             connection,
             notification_key=notification,
             status=status,
             organisation=own_organisation(principal, organisation),
             limit=limit,
+            after=after,
         )
+    return page_response(request, page.items, page.last)

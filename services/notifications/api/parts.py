@@ -13,7 +13,6 @@ from services.notifications.domain.ack_links import AckLinks
 from shared.access import Principal
 from shared.access.http import require_acts_for
 
-Limit = Annotated[int, Query(ge=1, le=1000)]
 # PostgreSQL text cannot hold NUL; refused as input rather than failing in the database.
 NO_NUL = r"^[^\x00]*$"
 Filter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.notifications.api.parts import NO_NUL, parts
@@ -14,6 +15,7 @@ from shared.access import Principal
 from shared.access.http import Staff, require_acts_for
 from shared.contracts.cloudevents import Instant
 from shared.contracts.errors import InvalidEvent, Problem
+from shared.http.paging import PAGED, Cursor, PageSize, instant, page_response, position_of, text
 from shared.http.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
@@ -46,15 +48,34 @@ class DryRunRequest(BaseModel):
     )
 
 
-@router.get("/silences", summary="Silences in force or to come (with `expired=true`: all)")
+@router.get(
+    "/silences",
+    summary="Silences in force or to come (with `expired=true`: all), a page at a time",
+    response_model=None,
+    responses=PAGED,
+)
 async def list_silences(
-    request: Request, principal: Staff, expired: bool = False
-) -> list[dict[str, Any]]:
-    """Staff see the silences pinned to their organisation."""
+    request: Request,
+    principal: Staff,
+    expired: bool = False,
+    limit: PageSize = 100,
+    cursor: Cursor = None,
+) -> JSONResponse:
+    """Staff see the silences pinned to their organisation. Pages follow the order (start,
+    id), the latest to start first: a silence made meanwhile shows later in the same reading
+    if it starts before the page's last one, else in a new reading. Without `expired`, one
+    that ends meanwhile leaves the list."""
+    after = position_of(request, cursor, instant, text)
     async with request.app.state.pool.acquire() as connection:
-        return await silences.listed(
-            connection, parts(request).clock(), expired=expired, organisation=principal.scope()
+        page = await silences.listed(
+            connection,
+            parts(request).clock(),
+            expired=expired,
+            organisation=principal.scope(),
+            limit=limit,
+            after=after,
         )
+    return page_response(request, page.items, page.last)
 
 
 @router.post("/silences", status_code=201, summary="Hold back matching notifications for a time")

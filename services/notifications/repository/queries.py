@@ -1,10 +1,16 @@
 """What the API shows: notifications with their state and answer, and the delivery log."""
 
 import json
+import uuid
+from datetime import datetime
 from typing import Any
 
 from services.notifications.domain.config import destination
+from services.notifications.repository.pages import Page, page_of
 from shared.db import Connection
+
+NotificationPosition = tuple[datetime, str]  # created_at, key
+DeliveryPosition = tuple[datetime, uuid.UUID]  # planned_at, id
 
 _NOTIFICATION = """
     SELECT n.key, n.kind, n.organisation, n.promise, n.commitment, n.indicator, n.severity,
@@ -50,7 +56,9 @@ async def notifications(
     state: str | None,
     kind: str | None,
     limit: int,
-) -> list[dict[str, Any]]:
+    after: NotificationPosition | None = None,
+) -> Page:
+    """Newest first, by (created_at, key), from after `after`."""
     rows = await connection.fetch(
         _NOTIFICATION
         + """
@@ -58,16 +66,18 @@ async def notifications(
            AND ($2::text IS NULL OR n.commitment = $2)
            AND ($3::text IS NULL OR n.state = $3)
            AND ($4::text IS NULL OR n.kind = $4)
-         ORDER BY n.created_at DESC, n.key
+           AND ($6::timestamptz IS NULL OR (n.created_at, n.key) < ($6, $7::text))
+         ORDER BY n.created_at DESC, n.key DESC
          LIMIT $5
         """,
         organisation,
         commitment,
         state,
         kind,
-        limit,
+        limit + 1,
+        *(after or (None, None)),
     )
-    return [_notification(row) for row in rows]
+    return page_of(rows, limit, _notification, lambda row: (row["created_at"], row["key"]))
 
 
 async def notification(connection: Connection, key: str) -> dict[str, Any] | None:
@@ -75,9 +85,10 @@ async def notification(connection: Connection, key: str) -> dict[str, Any] | Non
     if row is None:
         return None
     found = _notification(row)
-    found["deliveries"] = await deliveries(
+    logged = await deliveries(
         connection, notification_key=key, status=None, organisation=None, limit=1000
     )
+    found["deliveries"] = logged.items
     return found
 
 
@@ -88,7 +99,9 @@ async def deliveries(
     status: str | None,
     organisation: str | None,
     limit: int,
-) -> list[dict[str, Any]]:
+    after: DeliveryPosition | None = None,
+) -> Page:
+    """Newest first, by (planned_at, id), from after `after`."""
     rows = await connection.fetch(
         """
         SELECT id, planned_at, receiver, reason, organisation, channel, recipients,
@@ -98,35 +111,38 @@ async def deliveries(
          WHERE ($1::text IS NULL OR $1 = ANY(notification_keys))
            AND ($2::text IS NULL OR status = $2)
            AND ($3::text IS NULL OR organisation = $3)
-         ORDER BY planned_at DESC, id
+           AND ($5::timestamptz IS NULL OR (planned_at, id) < ($5, $6::uuid))
+         ORDER BY planned_at DESC, id DESC
          LIMIT $4
         """,
         notification_key,
         status,
         organisation,
-        limit,
+        limit + 1,
+        *(after or (None, None)),
     )
-    return [
-        {
-            "id": str(row["id"]),
-            "planned_at": row["planned_at"].isoformat(),
-            "receiver": row["receiver"],
-            "reason": row["reason"],
-            "organisation": row["organisation"],
-            "channel": row["channel"],
-            "recipients": _shown(row["channel"], row["recipients"]),
-            "notification_keys": list(row["notification_keys"]),
-            "status": row["status"],
-            "attempts": row["attempts"],
-            "next_attempt_at": _moment(row["next_attempt_at"]),
-            "first_attempt_at": _moment(row["first_attempt_at"]),
-            "last_attempt_at": _moment(row["last_attempt_at"]),
-            "finished_at": _moment(row["finished_at"]),
-            "code": row["code"],
-            "detail": row["detail"],
-        }
-        for row in rows
-    ]
+    return page_of(rows, limit, _delivery, lambda row: (row["planned_at"], row["id"]))
+
+
+def _delivery(row: Any) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "planned_at": row["planned_at"].isoformat(),
+        "receiver": row["receiver"],
+        "reason": row["reason"],
+        "organisation": row["organisation"],
+        "channel": row["channel"],
+        "recipients": _shown(row["channel"], row["recipients"]),
+        "notification_keys": list(row["notification_keys"]),
+        "status": row["status"],
+        "attempts": row["attempts"],
+        "next_attempt_at": _moment(row["next_attempt_at"]),
+        "first_attempt_at": _moment(row["first_attempt_at"]),
+        "last_attempt_at": _moment(row["last_attempt_at"]),
+        "finished_at": _moment(row["finished_at"]),
+        "code": row["code"],
+        "detail": row["detail"],
+    }
 
 
 def _shown(channel: str, recipients: list[str]) -> list[str]:

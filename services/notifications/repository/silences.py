@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from services.notifications.domain import Silence
+from services.notifications.repository.pages import Page, page_of
 from shared.db import Connection
+
+SilencePosition = tuple[datetime, str]  # starts_at, id
 
 
 async def create(connection: Connection, silence: Silence, now: datetime) -> None:
@@ -47,22 +50,34 @@ async def one(connection: Connection, silence_id: str, now: datetime) -> dict[st
 
 
 async def listed(
-    connection: Connection, now: datetime, *, expired: bool, organisation: str | None = None
-) -> list[dict[str, Any]]:
-    """Silences in force or to come (all with `expired`); with `organisation`, only those
-    pinned to it."""
+    connection: Connection,
+    now: datetime,
+    *,
+    expired: bool,
+    organisation: str | None = None,
+    limit: int = 100,
+    after: SilencePosition | None = None,
+) -> Page:
+    """Silences in force or to come (all with `expired`), the latest to start first (by start,
+    then id), from after `after`; with `organisation`, only those pinned to it."""
     rows = await connection.fetch(
         """
         SELECT * FROM silences
          WHERE ($2 OR LEAST(ends_at, COALESCE(expired_at, ends_at)) > $1)
            AND ($3::text IS NULL OR organisation = $3)
-         ORDER BY starts_at DESC, id
+           AND ($5::timestamptz IS NULL OR (starts_at, id) < ($5, $6::text))
+         ORDER BY starts_at DESC, id DESC
+         LIMIT $4
         """,
         now,
         expired,
         organisation,
+        limit + 1,
+        *(after or (None, None)),
     )
-    return [_shown(row, now) for row in rows]
+    return page_of(
+        rows, limit, lambda row: _shown(row, now), lambda row: (row["starts_at"], row["id"])
+    )
 
 
 def _shown(row: Any, now: datetime) -> dict[str, Any]:
