@@ -10,7 +10,7 @@ WeasyPrint.
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -21,6 +21,7 @@ from services.public.domain.open_data import promise_csv
 from services.public.domain.progress import progress
 from services.public.domain.report_period import ReportPeriod
 from services.public.domain.snapshot import Snapshot
+from shared.contracts.kpis import PromiseKpisView
 from shared.promises import Promise
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,7 +30,7 @@ Format = Literal["pdf", "html", "csv"]
 
 def report_html(
     promise: Promise,
-    kpis: dict[str, Any],
+    kpis: PromiseKpisView,
     period: ReportPeriod,
     made_at: datetime,
     publisher: str,
@@ -61,7 +62,7 @@ def report_html(
 
 def render_report(
     promise: Promise,
-    kpis: dict[str, Any],
+    kpis: PromiseKpisView,
     period: ReportPeriod,
     made_at: datetime,
     publisher: str,

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from shared.contracts.events import ExplanationKind
 from shared.contracts.kpi_events import PeriodSpan
 
 
@@ -64,7 +65,7 @@ class Occurrence(_View):
 class ExplanationView(_View):
     """What the organisations responsible said about the period (`explanation.published`)."""
 
-    kind: Literal["comment", "remedy", "not-pursued"]
+    kind: ExplanationKind
     text: str
     organisations: list[str]
     published_at: Moment
