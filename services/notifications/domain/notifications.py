@@ -30,6 +30,7 @@ from shared.contracts.kpi_events import (
     CoverageGap,
     OccurrenceMissed,
     OutcomeChanged,
+    Status,
 )
 
 Severity = Literal["critical", "warning", "info"]
@@ -87,9 +88,9 @@ def _kind(event: KpiEvent) -> Kind:
 def severity_of(event: KpiEvent) -> Severity:
     data = event.data
     if isinstance(data, CommitmentStatusChanged):
-        if data.new_status == "missed":
+        if data.new_status is Status.MISSED:
             return "critical"
-        return "warning" if data.new_status in ("behind", "at-risk") else "info"
+        return "warning" if data.new_status in (Status.BEHIND, Status.AT_RISK) else "info"
     if isinstance(data, OccurrenceMissed | CoverageGap):
         return "warning"
     if isinstance(data, OutcomeChanged):

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 from urllib.parse import quote
 
-from shared.contracts.kpi_events import StatusName
+from shared.contracts.kpi_events import Status
 
 Language = Literal["sv", "en"]
 Kind = Literal[
@@ -62,7 +62,7 @@ class DigestLine:
 
     title: str
     dashboard_path: str
-    status: StatusName | None = None
+    status: Status | None = None
     figures: Figures | None = None
     day: date | None = None
 
@@ -84,7 +84,7 @@ class DigestRemark:
 class DigestOutcome:
     title: str
     dashboard_path: str
-    status: StatusName | None
+    status: Status | None
     outcome: OutcomeFigures
 
 
@@ -123,8 +123,8 @@ class NotificationView:
     commitment_id: str | None = None
     indicator_id: str | None = None
     severity: Severity = "warning"
-    old_status: StatusName | None = None
-    new_status: StatusName | None = None
+    old_status: Status | None = None
+    new_status: Status | None = None
     figures: Figures | None = None
     slot: date | None = None
     dimensions: Mapping[str, str] = field(default_factory=dict)
