@@ -8,14 +8,12 @@ WeasyPrint.
 """
 
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.public.domain import wording
-from services.public.domain.labels import LABELS
 from services.public.domain.language import Language
 from services.public.domain.open_data import promise_csv
 from services.public.domain.progress import progress
@@ -41,22 +39,13 @@ def report_html(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
     )
     return templates.get_template("report.html").render(
+        **wording.for_templates(language),
         p=shown,
         period=period,
-        lang=language,
-        w=LABELS[language],
         zone=promise.zone,
         made_at=made_at,
         publisher=publisher,
         stylesheet=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        status_word=partial(wording.status_word, language=language),
-        status_sign=wording.status_sign,
-        category_word=partial(wording.category_word, language=language),
-        day=partial(wording.day, language=language),
-        month=partial(wording.month, language=language),
-        number=partial(wording.number, language=language),
-        percent=partial(wording.percent, language=language),
-        moment=lambda value, zone: wording.moment(value, language, zone),
     )
 
 

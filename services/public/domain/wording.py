@@ -5,9 +5,11 @@ around them change with the language.
 """
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from services.public.domain.labels import LABELS
 from services.public.domain.language import Language
 from shared.contracts.kpis import Status
 
@@ -164,3 +166,20 @@ def age(elapsed: timedelta, language: Language) -> str:
             name = names[0] if count == 1 else names[1]
             return f"för {count} {name} sedan" if language == "sv" else f"{count} {name} ago"
     return "nyss" if language == "sv" else "just now"
+
+
+def for_templates(language: Language) -> dict[str, object]:
+    """The words and formats every template (the pages and the report) is rendered with."""
+    return {
+        "lang": language,
+        "w": LABELS[language],
+        "status_word": partial(status_word, language=language),
+        "status_sign": status_sign,
+        "category_word": partial(category_word, language=language),
+        "day": partial(day, language=language),
+        "month": partial(month, language=language),
+        "number": partial(number, language=language),
+        "percent": partial(percent, language=language),
+        "age": partial(age, language=language),
+        "moment": lambda value, zone: moment(value, language, zone),
+    }
