@@ -8,7 +8,8 @@ in code, names a status the same way. Months are spelled out here instead of thr
 from collections.abc import Mapping
 from datetime import date
 
-from services.notifications.domain.views import Language, Severity
+from services.notifications.domain.notifications import Severity
+from services.notifications.domain.views import Language
 from shared.contracts.kpi_events import Status
 
 STATUS_NAMES: Mapping[Language, Mapping[Status, str]] = {

@@ -11,18 +11,10 @@ from datetime import date
 from typing import Literal
 from urllib.parse import quote
 
+from services.notifications.domain.notifications import Kind, Severity
 from shared.contracts.kpi_events import Status
 
 Language = Literal["sv", "en"]
-Kind = Literal[
-    "commitment.status-changed",
-    "occurrence.missed",
-    "coverage.gap",
-    "outcome.changed",
-    "reminder",
-    "digest",
-]
-Severity = Literal["info", "warning", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "critical")  # mildest first
 
 COMMITMENT_DASHBOARD = "/d/lofte-loftet"
