@@ -26,7 +26,7 @@ from shared.contracts.kpi_events import (
     METRICS_SOURCE,
     CommitmentStatusChanged,
     PeriodSpan,
-    StatusName,
+    Status,
 )
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
@@ -223,7 +223,7 @@ class Harness:
 
 
 def status_changed(
-    commitment: str, new: StatusName, at: datetime, old: StatusName | None = "on-track"
+    commitment: str, new: Status, at: datetime, old: Status | None = Status.ON_TRACK
 ) -> CloudEvent:
     """As the metrics service announces a commitment's new status."""
     return kpi_event(

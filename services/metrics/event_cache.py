@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from services.metrics import repository
-from services.metrics.domain.facts import FactLog, KnownEvent
+from services.metrics.domain.fact_log import FactLog
+from services.metrics.domain.facts import KnownEvent
 from shared.db import Connection
 
 # Sequence numbers are handed out when rows are inserted but become visible when their

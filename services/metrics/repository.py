@@ -9,6 +9,7 @@ from services.metrics.domain.facts import KnownEvent
 from shared.contracts.cloudevents import SPEC_VERSION, CloudEvent
 from shared.contracts.events import parse_data
 from shared.db import Connection
+from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays
 
 
 async def record_applied(
@@ -17,20 +18,13 @@ async def record_applied(
     """Write the dedup records; return the sequence numbers of the events seen for the first
     time, by (source, id)."""
     rows = await connection.fetch(
-        """
-        INSERT INTO applied_events
-            (source, id, type, subject, occurred_at, data, schema_version)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                             $5::timestamptz[], $6::jsonb[], $7::int[])
+        f"""
+        INSERT INTO applied_events ({EVENT_COLUMNS}, schema_version)
+        SELECT * FROM unnest({EVENT_ARRAYS}, $7::int[])
         ON CONFLICT (source, id) DO NOTHING
         RETURNING seq, source, id
-        """,
-        [e.envelope.source for e in events],
-        [e.envelope.id for e in events],
-        [e.envelope.type for e in events],
-        [e.envelope.key for e in events],
-        [e.envelope.time for e in events],
-        [json.dumps(e.envelope.data, ensure_ascii=False) for e in events],
+        """,  # noqa: S608 - the columns are shared.db.event_rows's constants
+        *event_arrays([e.envelope for e in events]),
         [e.envelope.schemaversion for e in events],
     )
     return {(row["source"], row["id"]): row["seq"] for row in rows}

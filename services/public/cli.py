@@ -17,6 +17,7 @@ from services.public.kpi_source import KpiSource, KpiUnavailable, metrics_client
 from services.public.report import render_report
 from services.public.settings import PublicSettings
 from shared.cli.registry import Commands, add_command
+from shared.contracts.kpis import PromiseKpisView
 from shared.promises import Promise, deployed_promises
 from shared.settings import Environment
 
@@ -55,7 +56,7 @@ def _development_key() -> str | None:
 
 async def _kpis(
     settings: PublicSettings, promise: Promise, period: ReportPeriod
-) -> dict[str, object]:
+) -> PromiseKpisView:
     key = settings.metrics_api_key.get_secret_value() if settings.metrics_api_key else None
     if key is None and settings.environment is Environment.DEVELOPMENT:
         key = _development_key()

@@ -1,9 +1,20 @@
-"""Reading a promise's KPIs from the metrics service's API, as staff would, with a key."""
+"""Reading a promise's KPIs from the metrics service's API, as staff would, with a key.
 
+The answer is parsed as the API's contract (`shared.contracts.kpis`), the model the metrics
+service builds it from: should the two disagree, the read fails loudly (in the log, and in
+the site's count of failed reads) and the site keeps showing the last figures it could read,
+with their age, rather than figures half understood.
+"""
+
+import logging
 from datetime import date, datetime
-from typing import Any
 
 import httpx
+from pydantic import ValidationError
+
+from shared.contracts.kpis import PromiseKpisView
+
+log = logging.getLogger(__name__)
 
 
 class KpiUnavailable(Exception):
@@ -16,7 +27,7 @@ class KpiSource:
 
     async def promise_kpis(
         self, promise_id: str, at: datetime | None = None, period_of: date | None = None
-    ) -> dict[str, Any]:
+    ) -> PromiseKpisView:
         """The KPIs now, or as of `at` for the periods holding `period_of`."""
         params = {"at": at.isoformat()} if at else {}
         if period_of:
@@ -27,13 +38,21 @@ class KpiSource:
             raise KpiUnavailable(f"{type(error).__name__}: {error}") from error
         if response.status_code != 200:
             raise KpiUnavailable(f"the metrics service answered {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError as error:
-            raise KpiUnavailable("the metrics service's answer is not JSON") from error
-        if not isinstance(body, dict) or body.get("promise") != promise_id:
-            raise KpiUnavailable("the metrics service's answer is not this promise's KPIs")
-        return body
+        return parse_kpis(promise_id, response.content)
+
+
+def parse_kpis(promise_id: str, body: bytes) -> PromiseKpisView:
+    """The metrics service's answer as the contract types it; KpiUnavailable otherwise."""
+    try:
+        kpis = PromiseKpisView.model_validate_json(body)
+    except ValidationError as error:
+        log.error("the metrics service's KPIs of %s do not parse: %s", promise_id, error)
+        raise KpiUnavailable(
+            "the metrics service's answer is not the KPI API's contract"
+        ) from error
+    if kpis.promise != promise_id:
+        raise KpiUnavailable("the metrics service's answer is not this promise's KPIs")
+    return kpis
 
 
 def metrics_client(url: str, api_key: str | None, timeout: float = 10.0) -> httpx.AsyncClient:

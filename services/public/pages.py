@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from services.public.domain.progress import PromiseProgress, progress
 from services.public.report_routes import report_years
 from services.public.site import Site
+from shared.contracts.kpis import Status
 
 router = APIRouter(include_in_schema=False)
 STYLESHEET = Path(__file__).parent / "templates" / "site.css"
@@ -26,11 +27,12 @@ def _site(request: Request) -> Site:
     return site
 
 
-def status_counts(shown: PromiseProgress) -> list[tuple[str | None, int]]:
-    """How many commitments stand where, in the order of the status words."""
-    order = ["achieved", "on-track", "at-risk", "behind", "missed", "not-started", "awaiting-data"]
+def status_counts(shown: PromiseProgress) -> list[tuple[Status | None, int]]:
+    """How many commitments stand where, in the order of the statuses, those without
+    figures last."""
+    order = list(Status)
     counts = Counter(c.status for area in shown.focus_areas for c in area.commitments)
-    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] else len(order))
 
 
 @router.get("/")

@@ -8,19 +8,18 @@ WeasyPrint.
 """
 
 from datetime import datetime
-from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.public.domain import wording
-from services.public.domain.labels import LABELS
 from services.public.domain.language import Language
 from services.public.domain.open_data import promise_csv
 from services.public.domain.progress import progress
 from services.public.domain.report_period import ReportPeriod
 from services.public.domain.snapshot import Snapshot
+from shared.contracts.kpis import PromiseKpisView
 from shared.promises import Promise
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,7 +28,7 @@ Format = Literal["pdf", "html", "csv"]
 
 def report_html(
     promise: Promise,
-    kpis: dict[str, Any],
+    kpis: PromiseKpisView,
     period: ReportPeriod,
     made_at: datetime,
     publisher: str,
@@ -40,28 +39,19 @@ def report_html(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
     )
     return templates.get_template("report.html").render(
+        **wording.for_templates(language),
         p=shown,
         period=period,
-        lang=language,
-        w=LABELS[language],
         zone=promise.zone,
         made_at=made_at,
         publisher=publisher,
         stylesheet=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        status_word=partial(wording.status_word, language=language),
-        status_sign=wording.status_sign,
-        category_word=partial(wording.category_word, language=language),
-        day=partial(wording.day, language=language),
-        month=partial(wording.month, language=language),
-        number=partial(wording.number, language=language),
-        percent=partial(wording.percent, language=language),
-        moment=lambda value, zone: wording.moment(value, language, zone),
     )
 
 
 def render_report(
     promise: Promise,
-    kpis: dict[str, Any],
+    kpis: PromiseKpisView,
     period: ReportPeriod,
     made_at: datetime,
     publisher: str,

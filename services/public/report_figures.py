@@ -5,7 +5,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from services.public.domain.report_period import ReportPeriod
 from services.public.domain.snapshot import Snapshot
@@ -30,7 +29,7 @@ class ReportFigures:
         name = f"{promise.id}.report-{period.label}"
         now = self._clock()
         try:
-            kpis: dict[str, Any] = await self._source.promise_kpis(
+            kpis = await self._source.promise_kpis(
                 promise.id, period.evaluated_at(promise.zone, now), period.last
             )
         except KpiUnavailable as error:

@@ -4,7 +4,6 @@ visitor's language and the words and formats that go with it."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
 from services.public.domain import wording
-from services.public.domain.labels import LABELS
 from services.public.domain.language import Language, choose_language
 from services.public.domain.snapshot import Snapshot
 from services.public.report_figures import ReportFigures
@@ -51,20 +49,10 @@ class Site:
             return f"{path}?{urlencode({'lang': language})}" if chosen else path
 
         body = self.templates.get_template(template).render(
-            lang=language,
-            w=LABELS[language],
+            **wording.for_templates(language),
             href=href,
             other_href=f"{request.url.path}?{urlencode({'lang': other})}",
             other_lang=other,
-            status_word=partial(wording.status_word, language=language),
-            status_sign=wording.status_sign,
-            category_word=partial(wording.category_word, language=language),
-            day=partial(wording.day, language=language),
-            month=partial(wording.month, language=language),
-            number=partial(wording.number, language=language),
-            percent=partial(wording.percent, language=language),
-            age=partial(wording.age, language=language),
-            moment=lambda value, zone: wording.moment(value, language, zone),
             now=self.clock(),
             publisher=self.settings.publisher_name,
             contact_email=self.settings.contact_email,

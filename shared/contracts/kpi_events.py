@@ -6,7 +6,8 @@ commitment (or the outcome indicator) it is about, and names the organisations t
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,16 +15,20 @@ from shared.contracts.events import EventData, Organisations, Slug
 
 METRICS_SOURCE = "lofte/metrics"
 
-StatusName = Literal[
-    "achieved",
-    "on-track",
-    "at-risk",
-    "behind",
-    "missed",
-    "not-started",
-    "awaiting-data",
-    "not-pursued",
-]
+
+class Status(StrEnum):
+    """How a commitment or outcome stands at the evaluation time."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    BEHIND = "behind"
+    MISSED = "missed"
+    NOT_STARTED = "not-started"
+    AWAITING_DATA = "awaiting-data"
+    # A commitment its organisations deliberately did not pursue in the period, and said so
+    # (an `explanation.published` of kind `not-pursued`): shown instead of missed.
+    NOT_PURSUED = "not-pursued"
 
 
 class PeriodSpan(BaseModel):
@@ -44,8 +49,8 @@ class CommitmentStatusChanged(EventData):
     commitment: Slug
     focus_area: Slug
     organisations: Organisations
-    old_status: StatusName | None
-    new_status: StatusName
+    old_status: Status | None
+    new_status: Status
     period: PeriodSpan
     figures: dict[str, Any] = Field(default_factory=dict)
 
@@ -91,8 +96,8 @@ class OutcomeChanged(EventData):
     promise: Slug
     indicator: Slug
     organisations: Organisations
-    old_status: StatusName | None
-    new_status: StatusName
+    old_status: Status | None
+    new_status: Status
     value: float | None
     comparison_value: float | None
     change_ratio: float | None

@@ -4,33 +4,28 @@ reads the API (the weekly digest, the public site, a dashboard script) parses th
 a renamed field fails loudly on both sides instead of reading as missing.
 
 Field names are what operations staff, dashboards and partners rely on: add fields freely,
-never rename one. `Status` is the one list of statuses: the KPI events' `StatusName` names
-the same values (a test holds them together), and the gauges label by it.
+never rename one. `Status` (defined with the KPI events, which name it too) is the one list
+of statuses: the API, the events, the gauges' labels and every reader use it.
 """
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from shared.contracts.kpi_events import PeriodSpan
+from shared.contracts.events import ExplanationKind
+from shared.contracts.kpi_events import PeriodSpan, Status
 
-
-class Status(StrEnum):
-    """How a commitment or outcome stands at the evaluation time."""
-
-    ACHIEVED = "achieved"
-    ON_TRACK = "on-track"
-    AT_RISK = "at-risk"
-    BEHIND = "behind"
-    MISSED = "missed"
-    NOT_STARTED = "not-started"
-    AWAITING_DATA = "awaiting-data"
-    # A commitment its organisations deliberately did not pursue in the period, and said so
-    # (an `explanation.published` of kind `not-pursued`): shown instead of missed.
-    NOT_PURSUED = "not-pursued"
-
+__all__ = [
+    "CommitmentKpiView",
+    "ExplanationView",
+    "Gap",
+    "Moment",
+    "Occurrence",
+    "OutcomeKpiView",
+    "PromiseKpisView",
+    "Status",
+]
 
 # Written as Python's isoformat does ("+00:00", not "Z"): what readers have always seen.
 Moment = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
@@ -64,7 +59,7 @@ class Occurrence(_View):
 class ExplanationView(_View):
     """What the organisations responsible said about the period (`explanation.published`)."""
 
-    kind: Literal["comment", "remedy", "not-pursued"]
+    kind: ExplanationKind
     text: str
     organisations: list[str]
     published_at: Moment

@@ -1,5 +1,6 @@
 """PostgreSQL helpers: connection pools, per-service migrations, the leader lock (`leader`),
-and what counts as the database being unreachable (`UNREACHABLE`)."""
+the columns every table of received events shares (`event_rows`), and what counts as the
+database being unreachable (`UNREACHABLE`)."""
 
 from typing import TypeAlias
 

@@ -5,7 +5,7 @@ school year. A calendar is loaded from a YAML file (see `skollov-lund.yaml`) and
 plainly whether its dates are example data.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import pairwise
 from typing import Annotated, Literal, Self
 
@@ -28,16 +28,10 @@ class SchoolHolidaysUnknown(LookupError):
     """The calendar has no dates for a year someone asked about."""
 
 
-class SchoolHoliday(Frozen):
-    kind: SchoolHolidayKind
-    start: date
-    end: date
+class SchoolHoliday(DateRange):
+    """A school holiday's days, from `start` to `end`, both included."""
 
-    @model_validator(mode="after")
-    def _end_not_before_start(self) -> Self:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    kind: SchoolHolidayKind
 
     @property
     def name(self) -> str:

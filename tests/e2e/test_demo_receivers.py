@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 
 from shared.contracts import topics
 from shared.contracts.cloudevents import CloudEvent
-from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan
+from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan, Status
 from tests.demo_receivers import Receivers, demo_receivers
 from tests.kafka_records import send
 from tests.polling import eventually
@@ -35,8 +35,8 @@ def missed(commitment: str, organisation: str) -> CloudEvent:
         commitment=commitment,
         focus_area="trygghet",
         organisations=[organisation],
-        old_status="behind",
-        new_status="missed",
+        old_status=Status.BEHIND,
+        new_status=Status.MISSED,
         period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
         figures={"done": 1, "target": 5},
     )

@@ -12,6 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
+from shared.contracts.kpi_events import Status
 from tests.factories import deliverable_completed
 from tests.keys import admin_key, create_key
 from tests.notification_receivers import Inbox, Receiver, smtp_server, webhook_receiver
@@ -131,7 +132,7 @@ async def test_a_service_killed_mid_send_sends_again_under_the_same_id(
     await produce(
         kafka_bootstrap,
         namespace,
-        [status_changed("volontarinsatser", "at-risk", datetime.now(UTC))],
+        [status_changed("volontarinsatser", Status.AT_RISK, datetime.now(UTC))],
     )
     for run in ("first", "second"):
         (tmp_path / run).mkdir()

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.contracts.kpi_events import Status
 from tests.identity_provider import ADMIN, MUNICIPAL_OFFICER, POLICE_OFFICER, sign_in
 from tests.keys import bearer, create_key
 from tests.notifications_harness import local, produce, routing_file, status_changed
@@ -77,7 +78,7 @@ async def system(
                 await wait_ready(service)
             world = System({name: service.url for name, service in services.items()}, http)
             now = local(2017, 5, 16, 10, 0)
-            police, municipal = (status_changed(c, "behind", now) for c in (POLISEN, KOMMUNEN))
+            police, municipal = (status_changed(c, Status.BEHIND, now) for c in (POLISEN, KOMMUNEN))
             await produce(kafka_bootstrap, namespace, [police, municipal])
             world.polisens, world.kommunens = f"{police.id}/polisen", f"{municipal.id}/kommunen"
             world.who = {

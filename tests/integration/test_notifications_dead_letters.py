@@ -5,6 +5,7 @@ from aiokafka import AIOKafkaProducer
 
 from shared.contracts import topics
 from shared.contracts.cloudevents import to_kafka_headers, to_kafka_value
+from shared.contracts.kpi_events import Status
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.kafka_records import header, read_topic
@@ -23,7 +24,7 @@ async def test_unreadable_kpi_events_are_parked_with_the_reason_and_the_next_one
     notifications: Harness,
 ) -> None:
     clock = notifications.clock
-    unknown_status = status_changed("volontarinsatser", "at-risk", clock.now)
+    unknown_status = status_changed("volontarinsatser", Status.AT_RISK, clock.now)
     bad_data = to_kafka_value(unknown_status).replace(b'"at-risk"', b'"vanished"')
     unknown_type = {**to_kafka_headers(unknown_status), "ce_type": "commitment.renamed"}
     await ensure_topics(KafkaConnection(notifications.kafka), topics.ALL, notifications.namespace)
@@ -43,7 +44,7 @@ async def test_unreadable_kpi_events_are_parked_with_the_reason_and_the_next_one
             )
     finally:
         await producer.stop()
-    good = status_changed("volontarinsatser", "behind", clock.now)
+    good = status_changed("volontarinsatser", Status.BEHIND, clock.now)
     await notifications.produce([good])
 
     async with notifications_service(notifications.settings(NO_SMTP), clock) as client:

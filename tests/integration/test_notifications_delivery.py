@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from services.notifications.settings import NotificationsSettings
+from shared.contracts.kpi_events import Status
 from tests.notification_receivers import Receiver, webhook_receiver
 from tests.notifications_harness import (
     Clock,
@@ -48,7 +49,7 @@ async def warning_due(notifications: Harness, receiver: Receiver) -> AsyncIterat
     """Polisen, whose only channel is `receiver`'s webhook, with an at-risk warning from
     10:00 whose group wait has just run out."""
     clock = notifications.clock
-    await notifications.produce([status_changed("volontarinsatser", "at-risk", clock.now)])
+    await notifications.produce([status_changed("volontarinsatser", Status.AT_RISK, clock.now)])
     routing = notifications.routing(receiver.url, email=False)
     async with notifications.running(routing) as (client, _inbox):
         assert notifications.config is not None
@@ -116,7 +117,7 @@ def closed_port() -> Generator[int, None, None]:
 async def test_without_an_smtp_server_mail_is_retried_then_given_up(notifications: Harness) -> None:
     clock = notifications.clock
     await notifications.produce(
-        [status_changed("volontarinsatser", "achieved", clock.now)],  # told once, not repeated
+        [status_changed("volontarinsatser", Status.ACHIEVED, clock.now)],  # told once, not repeated
     )
     ports = closed_port()
     async with notifications_service(notifications.settings(next(ports)), clock) as client:

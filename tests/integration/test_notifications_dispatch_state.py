@@ -12,6 +12,7 @@ from services.notifications import SCHEMA
 from services.notifications.domain import DispatchState, Silence
 from services.notifications.repository import dispatch_state, silences
 from services.notifications.repository import notifications as notification_records
+from shared.contracts.kpi_events import Status
 from shared.db.migrations import migrate
 from tests.unit.test_notifications_planner import Desk, local
 
@@ -43,7 +44,7 @@ async def recorded(connection: asyncpg.Connection, desk: Desk) -> None:
 def volunteers_missed() -> Desk:
     """The desk once the volunteers' commitment was told missed, on a Tuesday morning."""
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
+    desk.tell("e1", "volontarinsatser", Status.MISSED, local(2017, 5, 16, 10, 0))
     return desk
 
 
@@ -83,7 +84,7 @@ async def test_an_instance_sees_what_another_wrote_after_its_own_write(
 ) -> None:
     desk = volunteers_missed()
     first = desk.state
-    desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 11, 0))
+    desk.tell("e2", "narkotikabrott-unga", Status.MISSED, local(2017, 5, 16, 11, 0))
     this, other = dispatch_state.StateStore(), dispatch_state.StateStore()
 
     await saved(this, connection, first, local(2017, 5, 16, 10, 0))
@@ -125,8 +126,8 @@ async def test_answers_and_silences_are_loaded_for_what_the_state_holds(
     connection: asyncpg.Connection,
 ) -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 16, 10, 0))
-    desk.tell("e2", "narkotikabrott-unga", "missed", local(2017, 5, 16, 10, 0))
+    desk.tell("e1", "volontarinsatser", Status.MISSED, local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "narkotikabrott-unga", Status.MISSED, local(2017, 5, 16, 10, 0))
     desk.advance(local(2017, 5, 16, 10, 1))
     await recorded(connection, desk)
     now = local(2017, 5, 16, 11, 0)
@@ -161,8 +162,8 @@ async def test_idle_groups_and_old_keys_are_pruned_and_what_is_open_stays(
 ) -> None:
     desk = Desk()
     at = local(2017, 5, 2, 10, 0)  # a Tuesday, in office hours
-    desk.tell("e1", "trygghetsvandringar-ungdomar", "achieved", at)  # told once, to all three
-    desk.tell("e2", "volontarinsatser", "at-risk", at)  # polisen's, open until answered
+    desk.tell("e1", "trygghetsvandringar-ungdomar", Status.ACHIEVED, at)  # told once, to all three
+    desk.tell("e2", "volontarinsatser", Status.AT_RISK, at)  # polisen's, open until answered
     desk.advance(at + timedelta(minutes=1))
     await recorded(connection, desk)
     assert len(desk.state.groups) == 3

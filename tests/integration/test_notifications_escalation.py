@@ -3,6 +3,7 @@ or through the signed link in the message, stops that."""
 
 import re
 
+from shared.contracts.kpi_events import Status
 from tests.notification_receivers import Mail
 from tests.notifications_harness import (
     MAIL,
@@ -29,9 +30,9 @@ async def test_the_unanswered_missed_commitment_alone_goes_to_the_second_contact
 ) -> None:
     clock = notifications.clock
     missed = [
-        status_changed("volontarinsatser", "missed", clock.now),
-        status_changed("narkotikabrott-unga", "missed", clock.now),
-        status_changed("handelsebaserade-trygghetsvandringar", "missed", clock.now),
+        status_changed("volontarinsatser", Status.MISSED, clock.now),
+        status_changed("narkotikabrott-unga", Status.MISSED, clock.now),
+        status_changed("handelsebaserade-trygghetsvandringar", Status.MISSED, clock.now),
     ]
     await notifications.produce(missed)
     async with notifications.running() as (client, inbox):

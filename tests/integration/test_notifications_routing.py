@@ -3,6 +3,7 @@ SMTP server, with Lund's organisations and a routing file written for the test. 
 is the service's own, moved by the test; nothing waits for real minutes to pass."""
 
 from shared.access import Role
+from shared.contracts.kpi_events import Status
 from tests.keys import bearer, create_key, name_of
 from tests.notification_receivers import Mail
 from tests.notifications_harness import (
@@ -27,10 +28,10 @@ async def test_each_organisation_hears_of_its_commitments_and_a_joint_one_reache
     clock = notifications.clock  # a Tuesday morning
     await notifications.produce(
         [
-            status_changed("volontarinsatser", "at-risk", clock.now),
-            status_changed("ungdomsdialoger-motesplatser", "behind", clock.now),
-            status_changed("omradeskontroller-skollov", "at-risk", clock.now),
-            status_changed("trygghetsvandringar-ungdomar", "behind", clock.now),
+            status_changed("volontarinsatser", Status.AT_RISK, clock.now),
+            status_changed("ungdomsdialoger-motesplatser", Status.BEHIND, clock.now),
+            status_changed("omradeskontroller-skollov", Status.AT_RISK, clock.now),
+            status_changed("trygghetsvandringar-ungdomar", Status.BEHIND, clock.now),
         ],
     )
     async with notifications.running() as (client, inbox):
@@ -80,14 +81,14 @@ async def test_news_waits_for_the_group_interval_and_open_news_is_repeated_until
     notifications: Harness,
 ) -> None:
     clock = notifications.clock
-    await notifications.produce([status_changed("volontarinsatser", "at-risk", clock.now)])
+    await notifications.produce([status_changed("volontarinsatser", Status.AT_RISK, clock.now)])
     async with notifications.running() as (client, inbox):
         await eventually(lambda: listed(client), lambda found: len(found) == 1)
         clock.advance(seconds=10)
         await eventually(inbox.count, lambda n: n == 1)
 
         clock.advance(seconds=10)  # 10:00:20: news for the same group
-        later = status_changed("handelsebaserade-trygghetsvandringar", "behind", clock.now)
+        later = status_changed("handelsebaserade-trygghetsvandringar", Status.BEHIND, clock.now)
         await notifications.produce([later])
         await eventually(lambda: listed(client), lambda found: len(found) == 3)
         clock.advance(seconds=30)  # 10:00:50: kommunen's first; polisen's update waits
@@ -125,8 +126,8 @@ async def test_a_night_time_warning_waits_for_the_morning_and_a_missed_commitmen
 ) -> None:
     clock = notifications.starting_at(local(2017, 5, 16, 23, 10))
     news = [
-        status_changed("volontarinsatser", "at-risk", clock.now),
-        status_changed("narkotikabrott-unga", "missed", clock.now),
+        status_changed("volontarinsatser", Status.AT_RISK, clock.now),
+        status_changed("narkotikabrott-unga", Status.MISSED, clock.now),
     ]
     await notifications.produce(news)
     async with notifications.running() as (client, inbox):

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from shared.contracts.kpi_events import Status
 from tests.notifications_harness import (
     MAIL,
     Harness,
@@ -64,8 +65,8 @@ async def test_a_silence_holds_back_until_it_ends_or_is_expired(notifications: H
         assert until_noon.status_code == all_day.status_code == 201, until_noon.text
         await notifications.produce(
             [
-                status_changed("volontarinsatser", "at-risk", clock.now),
-                status_changed("narkotikabrott-unga", "behind", clock.now),
+                status_changed("volontarinsatser", Status.AT_RISK, clock.now),
+                status_changed("narkotikabrott-unga", Status.BEHIND, clock.now),
             ],
         )
         await eventually(lambda: listed(client), lambda found: len(found) == 2)
@@ -105,9 +106,9 @@ async def test_a_missed_commitment_makes_its_own_at_risk_news_moot(notifications
     clock = notifications.clock
     await notifications.produce(
         [
-            status_changed("volontarinsatser", "at-risk", clock.now),
-            status_changed("volontarinsatser", "missed", clock.now, old="at-risk"),
-            status_changed("narkotikabrott-unga", "at-risk", clock.now),
+            status_changed("volontarinsatser", Status.AT_RISK, clock.now),
+            status_changed("volontarinsatser", Status.MISSED, clock.now, old=Status.AT_RISK),
+            status_changed("narkotikabrott-unga", Status.AT_RISK, clock.now),
         ],
     )
     async with notifications.running() as (client, inbox):
@@ -157,7 +158,7 @@ async def test_a_silence_at_the_ends_of_the_calendar_is_refused_and_planning_goe
         ]
         stored = (await client.get("/v1/silences", params={"expired": "true"})).json()["items"]
         await notifications.produce(
-            [status_changed("volontarinsatser", "at-risk", clock.now)],
+            [status_changed("volontarinsatser", Status.AT_RISK, clock.now)],
         )
         await eventually(lambda: listed(client), lambda found: len(found) == 1)
         clock.advance(seconds=10)

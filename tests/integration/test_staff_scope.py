@@ -14,6 +14,7 @@ import httpx
 
 from services.notifications.main import create_app
 from shared.access import Role
+from shared.contracts.kpi_events import Status
 from tests.asgi import serving
 from tests.keys import admin_key, bearer, create_key, name_of, staff_key
 from tests.notification_receivers import smtp_server
@@ -43,7 +44,7 @@ class Staffed:
 async def staffed_service(notifications: Harness) -> AsyncIterator[Staffed]:
     """`sno-mote` behind: one notification for kommunen, one for polisen, each delivered."""
     clock = notifications.clock
-    await notifications.produce([status_changed("sno-mote", "behind", clock.now)])
+    await notifications.produce([status_changed("sno-mote", Status.BEHIND, clock.now)])
     polisen = await create_key(
         notifications.database_url, "polisen", Role.STAFF, "anna.berg@polisen.test"
     )

@@ -19,6 +19,7 @@ from services.notifications.domain.views import (
     commitment_dashboard_path,
     outcome_dashboard_path,
 )
+from shared.contracts.kpi_events import Status
 
 GRAFANA = "https://grafana.lofte.example"
 ACK = "https://lofte.example/ack?n=abc"
@@ -33,8 +34,8 @@ def status_change(title: str = "Trygghetsvandringar med ungdomar") -> Notificati
         dashboard_path=commitment_dashboard_path("trygghetsvandringar-ungdomar"),
         commitment_id="trygghetsvandringar-ungdomar",
         severity="critical",
-        old_status="at-risk",
-        new_status="missed",
+        old_status=Status.AT_RISK,
+        new_status=Status.MISSED,
         figures=Figures(done=1, target=2),
     )
 
@@ -46,13 +47,15 @@ def digest(**changes: Any) -> DigestView:
             "organisation": "Kommunen",
             "promise": "Medborgarlöfte Lund 2017",
             "week_start": date(2017, 4, 10),
-            "behind": (DigestLine("SNÖ-möte varje måndag", sno, "behind", Figures(8, 40, 11)),),
+            Status.BEHIND: (
+                DigestLine("SNÖ-möte varje måndag", sno, Status.BEHIND, Figures(8, 40, 11)),
+            ),
             "missed_last_week": (DigestLine("SNÖ-möte varje måndag", sno, day=date(2017, 4, 3)),),
             "outcomes": (
                 DigestOutcome(
                     "Upptäckta narkotikabrott bland unga",
                     outcome_dashboard_path("narkotikabrott-unga"),
-                    "on-track",
+                    Status.ON_TRACK,
                     OutcomeFigures(value=180, comparison=161, change_ratio=0.118, good=True),
                 ),
             ),

@@ -28,6 +28,7 @@ from services.notifications.channels import (
     verify,
 )
 from services.notifications.domain.views import NotificationView, commitment_dashboard_path
+from shared.contracts.kpi_events import Status
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - these tests' own
 
@@ -83,7 +84,7 @@ def message() -> Message:
         title="Ungdomsting i Stadshallen",
         dashboard_path=commitment_dashboard_path("ungdomsting"),
         commitment_id="ungdomsting",
-        new_status="at-risk",
+        new_status=Status.AT_RISK,
         slot=date(2017, 3, 23),
     )
     return render([notification], language="sv", grafana_url="https://g.example", ack_url=None)

@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import get_args
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +18,7 @@ from services.notifications.domain.views import (
     commitment_dashboard_path,
     outcome_dashboard_path,
 )
-from shared.contracts.kpi_events import StatusName
+from shared.contracts.kpi_events import Status
 from tests import grafana_dashboards as dashboards
 
 ROOT = Path(__file__).parents[2]
@@ -132,7 +131,7 @@ def test_status_codes_are_the_recording_rules_and_cover_every_status() -> None:
     [mappings] = [p["value"] for p in status_column["properties"] if p["id"] == "mappings"]
     mapped = mappings[0]["options"]
 
-    assert set(recorded) == set(get_args(StatusName))
+    assert set(recorded) == {status.value for status in Status}
     for code in recorded.values():
         assert str(code) in mapped, f"status code {code} has no mapping in the dashboards"
     assert "0" in mapped, "the code of a status the rules do not know yet needs a mapping too"

@@ -12,7 +12,8 @@ import pytest
 
 from services.metrics.domain.belonging import by_day
 from services.metrics.domain.engine import evaluate
-from services.metrics.domain.facts import Fact, FactLog, KnownEvent
+from services.metrics.domain.fact_log import FactLog
+from services.metrics.domain.facts import Fact, KnownEvent
 from shared.contracts.events import ActivityCompleted
 from shared.contracts.kpis import Status
 from shared.promises import Promise

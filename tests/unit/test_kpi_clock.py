@@ -12,7 +12,8 @@ from itertools import pairwise
 
 from services.activities.domain import Catalogue, accept
 from services.metrics.domain.engine import evaluate, evaluate_item, evaluate_log
-from services.metrics.domain.facts import FactLog, KnownEvent
+from services.metrics.domain.fact_log import FactLog
+from services.metrics.domain.facts import KnownEvent
 from services.metrics.domain.kpis import PromiseKpis
 from shared.contracts.cloudevents import parse_structured
 from shared.contracts.errors import InvalidEvent

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.metrics.domain.engine import evaluate, evaluate_log
-from services.metrics.domain.facts import FactLog, KnownEvent, distinct
+from services.metrics.domain.fact_log import FactLog
+from services.metrics.domain.facts import KnownEvent, distinct
 from services.metrics.domain.kpis import PromiseKpis
 from tests.unit.lund_events import (
     KOMMUNEN,

@@ -3,13 +3,14 @@ second contact after a day without an answer, and quiet once someone answers."""
 
 from datetime import timedelta
 
+from shared.contracts.kpi_events import Status
 from tests.unit.test_notifications_planner import Desk, local
 
 
 def test_a_missed_commitment_is_told_at_once_at_night() -> None:
     desk = Desk()
     at = local(2017, 5, 19, 23, 0)
-    desk.tell("e1", "volontarinsatser", "missed", at)
+    desk.tell("e1", "volontarinsatser", Status.MISSED, at)
 
     desk.advance(at + timedelta(minutes=1))
 
@@ -19,7 +20,7 @@ def test_a_missed_commitment_is_told_at_once_at_night() -> None:
 def test_a_missed_commitment_nobody_answers_escalates_once_after_a_day() -> None:
     desk = Desk()
     at = local(2017, 5, 16, 10, 0)
-    desk.tell("e1", "volontarinsatser", "missed", at)
+    desk.tell("e1", "volontarinsatser", Status.MISSED, at)
 
     desk.advance(local(2017, 5, 20, 10, 0))
 
@@ -36,7 +37,7 @@ def test_a_missed_commitment_nobody_answers_escalates_once_after_a_day() -> None
 def test_an_answer_stops_repeats_and_escalation() -> None:
     desk = Desk()
     at = local(2017, 5, 16, 10, 0)
-    desk.tell("e1", "volontarinsatser", "missed", at)
+    desk.tell("e1", "volontarinsatser", Status.MISSED, at)
 
     desk.acknowledge("e1/polisen", local(2017, 5, 16, 11, 0))
     desk.advance(local(2017, 5, 20, 10, 0))
@@ -48,7 +49,7 @@ def test_an_answer_stops_repeats_and_escalation() -> None:
 def test_one_organisations_answer_does_not_answer_for_another() -> None:
     desk = Desk()
     at = local(2017, 5, 16, 10, 0)
-    desk.tell("e1", "sno-mote", "missed", at)
+    desk.tell("e1", "sno-mote", Status.MISSED, at)
 
     desk.acknowledge("e1/polisen", local(2017, 5, 16, 11, 0))
     desk.advance(local(2017, 5, 17, 11, 0))

@@ -17,7 +17,7 @@ from shared.contracts.kpi_events import (
     OccurrenceMissed,
     OutcomeChanged,
     PeriodSpan,
-    StatusName,
+    Status,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -39,8 +39,8 @@ def kpi_event(event_id: str, data: EventData) -> KpiEvent:
 
 
 def status_changed(
-    new: StatusName,
-    old: StatusName | None = "on-track",
+    new: Status,
+    old: Status | None = Status.ON_TRACK,
     organisations: tuple[str, ...] = ("polisen",),
 ) -> CommitmentStatusChanged:
     return CommitmentStatusChanged(
@@ -55,7 +55,7 @@ def status_changed(
     )
 
 
-def outcome(good: bool | None, old: StatusName | None, new: StatusName) -> OutcomeChanged:
+def outcome(good: bool | None, old: Status | None, new: Status) -> OutcomeChanged:
     return OutcomeChanged(
         promise="lund-2017",
         indicator="skadegorelse",
@@ -70,7 +70,9 @@ def outcome(good: bool | None, old: StatusName | None, new: StatusName) -> Outco
 
 
 def test_every_responsible_organisation_gets_its_own_notification() -> None:
-    joint = status_changed("at-risk", organisations=("raddningstjansten", "kommunen", "polisen"))
+    joint = status_changed(
+        Status.AT_RISK, organisations=("raddningstjansten", "kommunen", "polisen")
+    )
 
     notifications = notifications_for(kpi_event("m-1", joint))
 
@@ -84,9 +86,9 @@ def test_every_responsible_organisation_gets_its_own_notification() -> None:
 
 
 def test_a_redelivered_event_makes_the_same_keys() -> None:
-    first = notifications_for(kpi_event("m-1", status_changed("at-risk")))
-    again = notifications_for(kpi_event("m-1", status_changed("at-risk")))
-    other = notifications_for(kpi_event("m-2", status_changed("at-risk")))
+    first = notifications_for(kpi_event("m-1", status_changed(Status.AT_RISK)))
+    again = notifications_for(kpi_event("m-1", status_changed(Status.AT_RISK)))
+    other = notifications_for(kpi_event("m-2", status_changed(Status.AT_RISK)))
 
     assert [n.key for n in first] == [n.key for n in again] == ["m-1/polisen"]
     assert first == again
@@ -94,7 +96,7 @@ def test_a_redelivered_event_makes_the_same_keys() -> None:
 
 
 def test_a_status_change_carries_the_labels_and_facts_a_message_needs() -> None:
-    (notification,) = notifications_for(kpi_event("m-1", status_changed("at-risk")))
+    (notification,) = notifications_for(kpi_event("m-1", status_changed(Status.AT_RISK)))
 
     assert notification.kind == "commitment.status-changed"
     assert notification.labels == {
@@ -125,7 +127,7 @@ def test_a_status_change_carries_the_labels_and_facts_a_message_needs() -> None:
         ("awaiting-data", "info"),
     ],
 )
-def test_severity_of_a_status_change(new: StatusName, severity: str) -> None:
+def test_severity_of_a_status_change(new: Status, severity: str) -> None:
     (notification,) = notifications_for(kpi_event("m-1", status_changed(new)))
     assert notification.severity == severity
     assert notification.labels["severity"] == severity
@@ -175,7 +177,7 @@ def test_a_coverage_gap_is_a_warning_with_its_cell() -> None:
     ],
 )
 def test_an_outcome_warns_when_it_turns_not_good(
-    good: bool | None, old: StatusName | None, new: StatusName, severity: str
+    good: bool | None, old: Status | None, new: Status, severity: str
 ) -> None:
     notifications = notifications_for(kpi_event("m-5", outcome(good, old, new)))
 
@@ -187,7 +189,7 @@ def test_an_outcome_warns_when_it_turns_not_good(
 
 
 def test_an_event_that_is_not_a_kpi_event_makes_no_notification() -> None:
-    event = kpi_event("m-6", status_changed("at-risk"))
+    event = kpi_event("m-6", status_changed(Status.AT_RISK))
     stray = KpiEvent(event.envelope.model_copy(update={"type": "activity.completed"}), event.data)
 
     with pytest.raises(ValueError, match=r"'activity\.completed' is not a KPI event type"):

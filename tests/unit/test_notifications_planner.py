@@ -29,7 +29,7 @@ from shared.contracts.kpi_events import (
     METRICS_SOURCE,
     CommitmentStatusChanged,
     PeriodSpan,
-    StatusName,
+    Status,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -47,13 +47,13 @@ def local(year: int, month: int, day: int, hour: int, minute: int = 0, second: i
     return datetime(year, month, day, hour, minute, second, tzinfo=STOCKHOLM)
 
 
-def status(event_id: str, commitment: str, new: StatusName, at: datetime) -> KpiEvent:
+def status(event_id: str, commitment: str, new: Status, at: datetime) -> KpiEvent:
     data = CommitmentStatusChanged(
         promise="lund-2017",
         commitment=commitment,
         focus_area="trygghet",
         organisations=list(RESPONSIBLE[commitment]),
-        old_status="on-track",
+        old_status=Status.ON_TRACK,
         new_status=new,
         period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
     )
@@ -84,7 +84,7 @@ class Desk:
         self.state = receive(self.state, self.config, notifications_for(event), at)
         self.wake = at if self.wake is None else min(self.wake, at)
 
-    def tell(self, event_id: str, commitment: str, new: StatusName, at: datetime) -> None:
+    def tell(self, event_id: str, commitment: str, new: Status, at: datetime) -> None:
         """The metrics service announces a status change at `at`."""
         self.report(status(event_id, commitment, new, at), at)
 
@@ -124,8 +124,8 @@ class Desk:
 
 def test_what_arrives_within_group_wait_goes_out_as_one_message() -> None:
     desk = Desk()
-    desk.tell("e1", "sno-mote", "at-risk", local(2017, 5, 16, 10, 0))
-    desk.tell("e2", "volontarinsatser", "at-risk", local(2017, 5, 16, 10, 0, 20))
+    desk.tell("e1", "sno-mote", Status.AT_RISK, local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 10, 0, 20))
 
     desk.advance(local(2017, 5, 16, 10, 4))
 
@@ -138,7 +138,7 @@ def test_what_arrives_within_group_wait_goes_out_as_one_message() -> None:
 def test_a_joint_commitment_reaches_every_responsible_organisation() -> None:
     desk = Desk()
     at = local(2017, 5, 16, 10, 0)
-    desk.tell("e1", "trygghetsvandringar-ungdomar", "behind", at)
+    desk.tell("e1", "trygghetsvandringar-ungdomar", Status.BEHIND, at)
 
     desk.advance(at + timedelta(minutes=1))
 
@@ -151,8 +151,8 @@ def test_a_joint_commitment_reaches_every_responsible_organisation() -> None:
 
 def test_news_for_a_notified_group_waits_for_group_interval_and_brings_the_open_ones() -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "at-risk", local(2017, 5, 16, 10, 0))
-    desk.tell("e2", "narkotikabrott-unga", "behind", local(2017, 5, 16, 10, 1))
+    desk.tell("e1", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "narkotikabrott-unga", Status.BEHIND, local(2017, 5, 16, 10, 1))
 
     desk.advance(local(2017, 5, 16, 10, 30))
 
@@ -165,7 +165,7 @@ def test_news_for_a_notified_group_waits_for_group_interval_and_brings_the_open_
 
 def test_an_unanswered_warning_is_repeated_and_an_answer_stops_it() -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "at-risk", local(2017, 5, 16, 9, 0))
+    desk.tell("e1", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 9, 0))
 
     desk.advance(local(2017, 5, 16, 14, 0))
     desk.acknowledge("e1/polisen", local(2017, 5, 16, 14, 0))
@@ -179,7 +179,7 @@ def test_an_unanswered_warning_is_repeated_and_an_answer_stops_it() -> None:
 
 def test_repeats_wait_out_the_night_too() -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "at-risk", local(2017, 5, 16, 14, 0))
+    desk.tell("e1", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 14, 0))
 
     desk.advance(local(2017, 5, 17, 8, 0))
 
@@ -192,7 +192,7 @@ def test_repeats_wait_out_the_night_too() -> None:
 
 def test_good_news_is_told_once() -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "achieved", local(2017, 5, 16, 10, 0))
+    desk.tell("e1", "volontarinsatser", Status.ACHIEVED, local(2017, 5, 16, 10, 0))
 
     desk.advance(local(2017, 5, 19, 10, 0))
 
@@ -203,7 +203,7 @@ def test_a_warning_at_23_waits_for_seven_on_the_next_working_day() -> None:
     desk = Desk()
     # Friday 28 April 2017 at 23:00; Monday 1 May is första maj.
     at = local(2017, 4, 28, 23, 0)
-    desk.tell("e1", "volontarinsatser", "at-risk", at)
+    desk.tell("e1", "volontarinsatser", Status.AT_RISK, at)
 
     desk.advance(local(2017, 5, 2, 8, 0))
 
@@ -216,7 +216,7 @@ def test_a_warning_at_23_waits_for_seven_on_the_next_working_day() -> None:
 def test_a_warning_before_easter_waits_for_the_tuesday_after() -> None:
     desk = Desk()
     at = local(2017, 4, 13, 23, 0)  # skärtorsdag
-    desk.tell("e1", "sno-mote", "behind", at)
+    desk.tell("e1", "sno-mote", Status.BEHIND, at)
 
     desk.advance(local(2017, 4, 18, 8, 0))
 
@@ -228,7 +228,7 @@ def test_a_warning_before_easter_waits_for_the_tuesday_after() -> None:
 
 def test_a_redelivered_event_is_told_once() -> None:
     desk = Desk()
-    event = status("e1", "volontarinsatser", "at-risk", local(2017, 5, 16, 10, 0))
+    event = status("e1", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 10, 0))
     desk.report(event, local(2017, 5, 16, 10, 0))
     desk.report(event, local(2017, 5, 16, 10, 0, 10))
     desk.report(event, local(2017, 5, 16, 10, 2))
@@ -243,7 +243,7 @@ def test_the_plan_is_a_function_of_state_config_and_time() -> None:
     state = receive(
         DispatchState(),
         LUND,
-        notifications_for(status("e1", "volontarinsatser", "at-risk", at)),
+        notifications_for(status("e1", "volontarinsatser", Status.AT_RISK, at)),
         at,
     )
 
@@ -260,7 +260,7 @@ def test_the_plan_is_a_function_of_state_config_and_time() -> None:
 
 def test_a_notification_whose_route_is_gone_is_routed_again() -> None:
     at = local(2017, 5, 16, 10, 0)
-    (notification,) = notifications_for(status("e1", "volontarinsatser", "at-risk", at))
+    (notification,) = notifications_for(status("e1", "volontarinsatser", Status.AT_RISK, at))
     stale = PendingNotification(notification, "route.routes[7]:{}", "route.routes[7]", at)
 
     result = plan(DispatchState(pending=(stale,)), LUND, at + timedelta(minutes=1))

@@ -10,6 +10,7 @@ from services.notifications.domain.retention import (
     pruned,
     remembered_keys,
 )
+from shared.contracts.kpi_events import Status
 from tests.unit.test_notifications_planner import Desk, local
 
 AT = local(2017, 5, 2, 10, 0)  # a Tuesday, in office hours
@@ -17,8 +18,8 @@ AT = local(2017, 5, 2, 10, 0)  # a Tuesday, in office hours
 
 def lived_in() -> Desk:
     desk = Desk()
-    desk.tell("e1", "trygghetsvandringar-ungdomar", "achieved", AT)  # told once, to all three
-    desk.tell("e2", "volontarinsatser", "at-risk", AT)  # polisen's, open until answered
+    desk.tell("e1", "trygghetsvandringar-ungdomar", Status.ACHIEVED, AT)  # told once, to all three
+    desk.tell("e2", "volontarinsatser", Status.AT_RISK, AT)  # polisen's, open until answered
     desk.advance(AT + timedelta(minutes=1))
     return desk
 
@@ -52,7 +53,7 @@ def test_nothing_recent_is_pruned() -> None:
 
 def test_an_open_notification_keeps_its_escalation_record_and_a_done_one_goes() -> None:
     desk = Desk()
-    desk.tell("e3", "volontarinsatser", "missed", AT)  # critical: escalated unless answered
+    desk.tell("e3", "volontarinsatser", Status.MISSED, AT)  # critical: escalated unless answered
     desk.advance(AT + timedelta(minutes=1))
     open_record = desk.state
     closed = replace(open_record, groups=tuple(replace(g, open=()) for g in open_record.groups))

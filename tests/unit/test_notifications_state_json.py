@@ -16,6 +16,7 @@ from services.notifications.repository.state_json import (
     load_state,
     notification_document,
 )
+from shared.contracts.kpi_events import Status
 from tests.unit.test_notifications_planner import LUND, Desk, local
 
 
@@ -26,9 +27,9 @@ def through_json(state: DispatchState) -> DispatchState:
 def lived_in() -> Desk:
     """A desk after a week of news: sent, open, answered, silenced, escalated, pending."""
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "missed", local(2017, 5, 15, 10, 0))
-    desk.tell("e2", "sno-mote", "at-risk", local(2017, 5, 15, 10, 0, 10))
-    desk.tell("e3", "trygghetsvandringar-ungdomar", "achieved", local(2017, 5, 15, 11, 0))
+    desk.tell("e1", "volontarinsatser", Status.MISSED, local(2017, 5, 15, 10, 0))
+    desk.tell("e2", "sno-mote", Status.AT_RISK, local(2017, 5, 15, 10, 0, 10))
+    desk.tell("e3", "trygghetsvandringar-ungdomar", Status.ACHIEVED, local(2017, 5, 15, 11, 0))
     desk.acknowledge("e2/kommunen", local(2017, 5, 15, 12, 0))
     desk.silence(
         Silence.model_validate(
@@ -43,9 +44,9 @@ def lived_in() -> Desk:
         ),
         local(2017, 5, 16, 8, 0),
     )
-    desk.tell("e4", "narkotikabrott-unga", "behind", local(2017, 5, 16, 9, 0))
+    desk.tell("e4", "narkotikabrott-unga", Status.BEHIND, local(2017, 5, 16, 9, 0))
     desk.advance(local(2017, 5, 17, 11, 0))
-    desk.tell("e5", "volontarinsatser", "behind", local(2017, 5, 17, 23, 30))
+    desk.tell("e5", "volontarinsatser", Status.BEHIND, local(2017, 5, 17, 23, 30))
     return desk
 
 

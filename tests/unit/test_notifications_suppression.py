@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.notifications.domain import InhibitRule, Silence, active_silence, inhibited
+from shared.contracts.kpi_events import Status
 from tests.unit.test_notifications_planner import Desk, local
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -133,8 +134,8 @@ def test_a_silence_holds_back_and_its_end_releases() -> None:
         }
     )
     desk.silence(quiet, start)
-    desk.tell("e1", "sno-mote", "at-risk", start)
-    desk.tell("e2", "volontarinsatser", "at-risk", start)
+    desk.tell("e1", "sno-mote", Status.AT_RISK, start)
+    desk.tell("e2", "volontarinsatser", Status.AT_RISK, start)
 
     desk.advance(local(2017, 5, 16, 12, 30))
 
@@ -151,9 +152,9 @@ def test_a_silence_holds_back_and_its_end_releases() -> None:
 
 def test_a_missed_commitment_inhibits_its_own_at_risk_not_another() -> None:
     desk = Desk()
-    desk.tell("e1", "sno-mote", "at-risk", local(2017, 5, 16, 10, 0))
-    desk.tell("e2", "volontarinsatser", "at-risk", local(2017, 5, 16, 10, 0))
-    desk.tell("e3", "sno-mote", "missed", local(2017, 5, 16, 10, 0, 10))
+    desk.tell("e1", "sno-mote", Status.AT_RISK, local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 10, 0))
+    desk.tell("e3", "sno-mote", Status.MISSED, local(2017, 5, 16, 10, 0, 10))
 
     desk.advance(local(2017, 5, 16, 10, 4))
 
@@ -175,8 +176,8 @@ def test_a_missed_commitment_inhibits_its_own_at_risk_not_another() -> None:
 
 def test_an_open_at_risk_is_not_repeated_once_its_commitment_is_missed() -> None:
     desk = Desk()
-    desk.tell("e1", "volontarinsatser", "at-risk", local(2017, 5, 16, 10, 0))
-    desk.tell("e2", "volontarinsatser", "missed", local(2017, 5, 16, 11, 0))
+    desk.tell("e1", "volontarinsatser", Status.AT_RISK, local(2017, 5, 16, 10, 0))
+    desk.tell("e2", "volontarinsatser", Status.MISSED, local(2017, 5, 16, 11, 0))
     desk.acknowledge("e2/polisen", local(2017, 5, 16, 11, 30))
 
     desk.advance(local(2017, 5, 16, 20, 0))

@@ -24,7 +24,7 @@ from shared.contracts.kpi_events import (
     METRICS_SOURCE,
     CommitmentStatusChanged,
     PeriodSpan,
-    StatusName,
+    Status,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -32,7 +32,7 @@ LUND = load_routing_text(DEFAULT_ROUTING_FILE.read_text(encoding="utf-8"), "rout
 AT = datetime(2017, 5, 16, 10, 0, tzinfo=STOCKHOLM)
 
 
-def status(event_id: str, new: StatusName, organisations: tuple[str, ...]) -> list[Notification]:
+def status(event_id: str, new: Status, organisations: tuple[str, ...]) -> list[Notification]:
     data = CommitmentStatusChanged(
         promise="lund-2017",
         commitment="trygghetsvandringar-ungdomar",
@@ -66,7 +66,7 @@ def delivered(notifications: list[Notification], reason: DeliveryReason = "first
 
 
 def test_a_joint_notification_waits_in_each_organisations_group() -> None:
-    joint = status("e1", "at-risk", ("raddningstjansten", "kommunen", "polisen"))
+    joint = status("e1", Status.AT_RISK, ("raddningstjansten", "kommunen", "polisen"))
 
     state = receive(DispatchState(), LUND, joint, AT)
 
@@ -80,8 +80,10 @@ def test_a_joint_notification_waits_in_each_organisations_group() -> None:
 
 
 def test_the_firing_set_keeps_the_latest_status_of_each_commitment_per_organisation() -> None:
-    state = receive(DispatchState(), LUND, status("e1", "at-risk", ("kommunen", "polisen")), AT)
-    state = receive(state, LUND, status("e2", "missed", ("polisen",)), AT)
+    state = receive(
+        DispatchState(), LUND, status("e1", Status.AT_RISK, ("kommunen", "polisen")), AT
+    )
+    state = receive(state, LUND, status("e2", Status.MISSED, ("polisen",)), AT)
 
     assert sorted((f["organisation"], f["status"]) for f in state.firing) == [
         ("kommunen", "at-risk"),
@@ -90,8 +92,8 @@ def test_the_firing_set_keeps_the_latest_status_of_each_commitment_per_organisat
 
 
 def test_a_delivery_settles_its_pending_notifications_and_opens_the_group() -> None:
-    (warning,) = status("e1", "at-risk", ("polisen",))
-    (news,) = status("e2", "achieved", ("polisen",))
+    (warning,) = status("e1", Status.AT_RISK, ("polisen",))
+    (news,) = status("e2", Status.ACHIEVED, ("polisen",))
     state = DispatchState()
 
     state = record_delivery(state, delivered([warning, news]), AT)
@@ -104,7 +106,7 @@ def test_a_delivery_settles_its_pending_notifications_and_opens_the_group() -> N
 
 
 def test_a_critical_delivery_is_remembered_until_escalated_or_answered() -> None:
-    (critical,) = status("e1", "missed", ("polisen",))
+    (critical,) = status("e1", Status.MISSED, ("polisen",))
     state = record_delivery(DispatchState(), delivered([critical]), AT)
     (record,) = state.critical
     assert (record.first_sent, record.escalated_at) == (AT, None)
@@ -119,7 +121,9 @@ def test_a_critical_delivery_is_remembered_until_escalated_or_answered() -> None
 
 
 def test_drop_removes_only_what_the_plan_dropped() -> None:
-    state = receive(DispatchState(), LUND, status("e1", "at-risk", ("kommunen", "polisen")), AT)
+    state = receive(
+        DispatchState(), LUND, status("e1", Status.AT_RISK, ("kommunen", "polisen")), AT
+    )
     kommunen, polisen = state.pending
 
     after = drop(

@@ -1,44 +1,92 @@
 """The public site's rules, without any service: what it shows of the KPIs it read, in
-which language, and the open data it derives from them."""
+which language, and the open data it derives from them. The KPIs are what the metrics
+service's own code serves (`promise_view`), so a field renamed on either side fails here."""
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
+from services.metrics.domain.engine import evaluate
+from services.metrics.kpi_views import promise_view
 from services.public.domain.language import choose_language
 from services.public.domain.open_data import promise_csv, promise_data
 from services.public.domain.progress import progress
 from services.public.domain.report_period import parse_period
 from services.public.domain.snapshot import Snapshot, snapshot_from_text, snapshot_to_text
-from services.public.domain.wording import age, number, percent
+from services.public.domain.wording import STATUS_SIGNS, STATUSES, age, number, percent
+from services.public.kpi_source import KpiSource, KpiUnavailable
+from shared.contracts.kpis import PromiseKpisView, Status
 from shared.promises import Promise, default_promises
 
 READ_AT = datetime(2017, 6, 1, 10, tzinfo=UTC)
+FIGURES_AT = datetime(2017, 6, 1, 9, 59, tzinfo=UTC)
+DRUGS = "narkotikabrott-upptackt"
+DRUG_CRIME = {
+    "status": "on-track",
+    "period": {"start": "2017-04-01", "end": "2018-01-01"},
+    "value": 40,
+    "comparison_value": 161,
+    "by_category": {"narkotika.bruk": 30, "narkotika.innehav": 10},
+}
 
 
 def lund() -> Promise:
     return default_promises()[0]
 
 
-def kpis(**commitments: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "promise": "lund-2017",
-        "at": "2017-06-01T09:59:00+00:00",
-        "commitments": [{"id": key, **value} for key, value in commitments.items()],
-        "outcomes": [
-            {
-                "id": "narkotikabrott-upptackt",
-                "status": "on-track",
-                "period": {"start": "2017-04-01", "end": "2018-01-01"},
-                "value": 40,
-                "comparison_value": 161,
-                "by_category": {"narkotika.bruk": 30, "narkotika.innehav": 10},
-            }
-        ],
-    }
+def served() -> PromiseKpisView:
+    """What the metrics service serves of Lund before anything was reported."""
+    return promise_view(evaluate(lund(), [], FIGURES_AT, promises=default_promises()))
+
+
+def kpis(**commitments: dict[str, Any]) -> PromiseKpisView:
+    """The served KPIs of the commitments named only, each with the figures given in place
+    of its own, and the drug crime outcome at 40 against 161."""
+    whole = served().model_dump(mode="json")
+    by_id = {c["id"]: c for c in whole["commitments"]}
+    return PromiseKpisView.model_validate(
+        {
+            **whole,
+            "commitments": [{**by_id[key], **value} for key, value in commitments.items()],
+            "outcomes": [{**o, **DRUG_CRIME} for o in whole["outcomes"] if o["id"] == DRUGS],
+        }
+    )
+
+
+async def read(answer: bytes) -> PromiseKpisView:
+    """`answer` as the site reads it from the metrics service."""
+
+    def metrics_service(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=answer)
+
+    transport = httpx.MockTransport(metrics_service)
+    async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
+        return await KpiSource(client).promise_kpis("lund-2017")
+
+
+async def test_what_the_metrics_service_serves_is_what_the_site_shows() -> None:
+    kpis = await read(served().model_dump_json().encode())
+
+    shown = progress(lund(), Snapshot("lund-2017", READ_AT, kpis))
+
+    commitments = {c.id: c for area in shown.focus_areas for c in area.commitments}
+    assert all(c.status is not None for c in commitments.values())
+    assert commitments["volontarinsatser"].done == 0
+    assert commitments["volontarinsatser"].target == 5
+    assert shown.figures_at == FIGURES_AT
+
+
+async def test_an_answer_that_is_not_the_kpi_contract_is_refused_rather_than_half_read() -> None:
+    renamed = served().model_dump(mode="json")
+    renamed["commitments"][0]["state"] = renamed["commitments"][0].pop("status")
+
+    with pytest.raises(KpiUnavailable, match="contract"):
+        await read(json.dumps(renamed).encode())
 
 
 def test_every_commitment_of_the_promise_is_shown_with_or_without_figures() -> None:
@@ -113,7 +161,8 @@ def test_what_those_responsible_published_is_shown_with_the_commitment() -> None
         "organisations": ["polisen"],
         "published_at": "2017-09-01T10:00:00+02:00",
     }
-    figures = {"status": "not-pursued", "explanations": [said, {"kind": "comment", "text": ""}]}
+    unsaid = {**said, "kind": "comment", "text": ""}
+    figures = {"status": "not-pursued", "explanations": [said, unsaid]}
     shown = progress(lund(), Snapshot("lund-2017", READ_AT, kpis(volontarinsatser=figures)))
 
     [c] = [c for a in shown.focus_areas for c in a.commitments if c.id == "volontarinsatser"]
@@ -208,6 +257,12 @@ def test_the_language_is_asked_for_or_negotiated_and_swedish_otherwise(
     asked: str | None, header: str | None, language: str
 ) -> None:
     assert choose_language(asked, header) == language
+
+
+def test_every_status_has_a_word_in_each_language_and_a_sign() -> None:
+    for words in STATUSES.values():
+        assert set(words) == {*Status, None}
+    assert set(STATUS_SIGNS) == {*Status, None}
 
 
 def test_numbers_and_ages_are_written_as_each_language_writes_them() -> None:

@@ -1,7 +1,7 @@
 """The public site's memory of the figures: what a failed read leaves, and what a restart
 finds, with a fake metrics service and a real folder."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ from services.public.kpi_source import KpiSource, KpiUnavailable
 from services.public.refresher import Refresher
 from services.public.snapshot_store import SnapshotStore
 from services.public.telemetry import PublicMetrics
+from shared.contracts.kpi_events import PeriodSpan
+from shared.contracts.kpis import CommitmentKpiView, PromiseKpisView, Status
 from shared.promises import default_promises
 
 START = datetime(2017, 6, 1, 10, tzinfo=UTC)
@@ -20,13 +22,13 @@ START = datetime(2017, 6, 1, 10, tzinfo=UTC)
 class ScriptedSource(KpiSource):
     """Answers with the next of `answers`; an exception is raised instead."""
 
-    def __init__(self, *answers: dict[str, Any] | KpiUnavailable) -> None:
+    def __init__(self, *answers: PromiseKpisView | KpiUnavailable) -> None:
         # No client: nothing is asked over HTTP.
         self._answers = list(answers)
 
     async def promise_kpis(
         self, promise_id: str, at: Any = None, period_of: Any = None
-    ) -> dict[str, Any]:
+    ) -> PromiseKpisView:
         answer = self._answers.pop(0)
         if isinstance(answer, KpiUnavailable):
             raise answer
@@ -41,12 +43,18 @@ class Clock:
         return self.now
 
 
-def figures(done: int) -> dict[str, Any]:
-    return {
-        "promise": "lund-2017",
-        "at": START.isoformat(),
-        "commitments": [{"id": "volontarinsatser", "done": done}],
-    }
+def figures(done: int) -> PromiseKpisView:
+    volunteers = CommitmentKpiView(
+        id="volontarinsatser",
+        kind="count",
+        focus_area="trygghet",
+        responsible=["polisen"],
+        status=Status.BEHIND,
+        period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
+        done=done,
+        target=5,
+    )
+    return PromiseKpisView(promise="lund-2017", at=START, commitments=[volunteers], outcomes=[])
 
 
 def refresher(source: KpiSource, folder: Path, clock: Clock) -> Refresher:

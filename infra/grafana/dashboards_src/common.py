@@ -1,15 +1,20 @@
 """What every Löfte dashboard shares: the datasource, queries, panels and variables.
 
-Panels are built with grafana-foundation-sdk; the helpers only fix what all of ours have in
-common (the Prometheus datasource by uid, Swedish titles, a description on every panel) so that
-a dashboard module reads as a list of questions and the PromQL that answers them.
+Panels are built with grafana-foundation-sdk; `panel` fixes what all of ours have in common
+(a Swedish title, a description in both languages, the Prometheus datasource by uid) and one
+helper per kind adds what every panel of that kind has, so that a dashboard module reads as a
+list of questions and the PromQL that answers them.
 """
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from grafana_foundation_sdk.builders import (
     bargauge,
     dashboard,
     prometheus,
     stat,
+    statetimeline,
     table,
     timeseries,
 )
@@ -93,6 +98,16 @@ def promise_variable(metric: str) -> dashboard.QueryVariable:
     return variable("promise", "Löfte", f"label_values({metric}, promise)", multi=False)
 
 
+def per_second(metric: str, selector: str, by: str) -> str:
+    """A counter's rate, summed `by` some labels."""
+    return f"sum by ({by}) (rate({metric}{{{selector}}}[$__rate_interval]))"
+
+
+def quantile(q: float, histogram: str, selector: str, by: str) -> str:
+    """The `q` quantile of a histogram, per `by`."""
+    return f"histogram_quantile({q}, {per_second(f'{histogram}_bucket', selector, f'{by}, le')})"
+
+
 def series(expr: str, legend: str, ref: str = "A") -> prometheus.Dataquery:
     """A range query, for panels that draw time."""
     return prometheus.Dataquery().expr(expr).legend_format(legend).ref_id(ref).range()
@@ -109,12 +124,19 @@ def rows(expr: str, ref: str) -> prometheus.Dataquery:
     return latest(expr, ref=ref).format(PromQueryFormat.TABLE)
 
 
+Panel = TypeVar(
+    "Panel", timeseries.Panel, stat.Panel, bargauge.Panel, table.Panel, statetimeline.Panel
+)
+
+
+def panel(kind: Callable[[], Panel], title: str, description: str) -> Panel:
+    """A panel of `kind` as all of ours are: titled, described, reading Prometheus."""
+    return kind().title(title).description(description).datasource(DATASOURCE)
+
+
 def timeseries_panel(title: str, description: str, unit: str = "short") -> timeseries.Panel:
     return (
-        timeseries.Panel()
-        .title(title)
-        .description(description)
-        .datasource(DATASOURCE)
+        panel(timeseries.Panel, title, description)
         .unit(unit)
         .legend(
             common_builders.VizLegendOptions()
@@ -130,14 +152,16 @@ def timeseries_panel(title: str, description: str, unit: str = "short") -> times
     )
 
 
+def _last_value() -> common_builders.ReduceDataOptions:
+    """What a panel showing one figure per series shows: its last value."""
+    return common_builders.ReduceDataOptions().calcs(["lastNotNull"]).values(False)
+
+
 def stat_panel(title: str, description: str, unit: str = "short") -> stat.Panel:
     return (
-        stat.Panel()
-        .title(title)
-        .description(description)
-        .datasource(DATASOURCE)
+        panel(stat.Panel, title, description)
         .unit(unit)
-        .reduce_options(common_builders.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
+        .reduce_options(_last_value())
         .text_mode(common_models.BigValueTextMode.VALUE_AND_NAME)
         .color_mode(common_models.BigValueColorMode.BACKGROUND)
         .graph_mode(common_models.BigValueGraphMode.NONE)
@@ -147,12 +171,9 @@ def stat_panel(title: str, description: str, unit: str = "short") -> stat.Panel:
 
 def bars_panel(title: str, description: str, unit: str = "short") -> bargauge.Panel:
     return (
-        bargauge.Panel()
-        .title(title)
-        .description(description)
-        .datasource(DATASOURCE)
+        panel(bargauge.Panel, title, description)
         .unit(unit)
-        .reduce_options(common_builders.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
+        .reduce_options(_last_value())
         .orientation(common_models.VizOrientation.HORIZONTAL)
         .display_mode(common_models.BarGaugeDisplayMode.GRADIENT)
     )
@@ -163,11 +184,7 @@ def table_panel(title: str, description: str, columns: dict[str, str]) -> table.
     hidden = {"Time": True, "job": True, "instance": True, "promise": True}
     renamed = {**LABEL_NAMES, **{f"Value #{ref}": name for ref, name in columns.items()}}
     return (
-        table.Panel()
-        .title(title)
-        .description(description)
-        .datasource(DATASOURCE)
-        .show_header(True)
+        plain_table_panel(title, description)
         .with_transformation(DataTransformerConfig(id_val="merge", options={}))
         .with_transformation(
             DataTransformerConfig(
@@ -179,6 +196,11 @@ def table_panel(title: str, description: str, columns: dict[str, str]) -> table.
             )
         )
     )
+
+
+def plain_table_panel(title: str, description: str) -> table.Panel:
+    """A table with its header; the transformations that lay its rows out are the caller's."""
+    return panel(table.Panel, title, description).show_header(True)
 
 
 def thresholds(*steps: tuple[float | None, str]) -> dashboard.ThresholdsConfig:

@@ -11,6 +11,8 @@ from dashboards_src.common import (
     alarming_from,
     latest,
     new_dashboard,
+    per_second,
+    quantile,
     rows,
     series,
     stat_panel,
@@ -24,7 +26,8 @@ UID = "lofte-notifieringar"
 TITLE = "Notifieringar"
 
 ORGANISATION = 'organisation=~"$organisation"'
-DELIVERY = f'{ORGANISATION}, channel=~"$channel"'
+CHANNEL = 'channel=~"$channel"'
+DELIVERY = f"{ORGANISATION}, {CHANNEL}"
 
 
 def total(metric: str, selector: str, by: str = "") -> str:
@@ -32,16 +35,8 @@ def total(metric: str, selector: str, by: str = "") -> str:
     return f"sum{grouping} (increase({metric}{{{selector}}}[$__range]))"
 
 
-def per_second(metric: str, selector: str, by: str) -> str:
-    return f"sum by ({by}) (rate({metric}{{{selector}}}[$__rate_interval]))"
-
-
-def latency(quantile: float) -> str:
-    buckets = "lofte_notifications_delivery_latency_seconds_bucket"
-    return (
-        f"histogram_quantile({quantile}, sum by (channel, le) "
-        f'(rate({buckets}{{channel=~"$channel"}}[$__rate_interval])))'
-    )
+def latency(q: float) -> str:
+    return quantile(q, "lofte_notifications_delivery_latency_seconds", CHANNEL, "channel")
 
 
 def build() -> dashboard.Dashboard:

@@ -12,6 +12,8 @@ from dashboards_src.common import (
     alarming_from,
     latest,
     new_dashboard,
+    per_second,
+    quantile,
     series,
     stat_panel,
     timeseries_panel,
@@ -22,14 +24,6 @@ UID = "lofte-pipeline"
 TITLE = "Pipeline"
 
 SERVICE = 'job=~"$service"'
-
-
-def rate(metric: str, by: str, selector: str = SERVICE) -> str:
-    return f"sum by ({by}) (rate({metric}{{{selector}}}[$__rate_interval]))"
-
-
-def quantile(q: float, histogram: str, by: str) -> str:
-    return f"histogram_quantile({q}, {rate(f'{histogram}_bucket', f'{by}, le')})"
 
 
 def or_zero(expr: str) -> str:
@@ -121,14 +115,14 @@ def build() -> dashboard.Dashboard:
         )
         .with_target(
             series(
-                quantile(0.5, "lofte_consumer_batch_duration_seconds", "job, topic"),
+                quantile(0.5, "lofte_consumer_batch_duration_seconds", SERVICE, "job, topic"),
                 "{{job}} {{topic}} median",
                 "A",
             )
         )
         .with_target(
             series(
-                quantile(0.95, "lofte_consumer_batch_duration_seconds", "job, topic"),
+                quantile(0.95, "lofte_consumer_batch_duration_seconds", SERVICE, "job, topic"),
                 "{{job}} {{topic}} p95",
                 "B",
             )
@@ -158,7 +152,8 @@ def build() -> dashboard.Dashboard:
         )
         .with_target(
             series(
-                f"60 * {rate('lofte_consumer_database_retries_total', 'job, topic')}",
+                "60 * "
+                + per_second("lofte_consumer_database_retries_total", SERVICE, "job, topic"),
                 "{{job}} {{topic}} databasförsök",
                 "B",
             )
@@ -175,14 +170,14 @@ def build() -> dashboard.Dashboard:
         )
         .with_target(
             series(
-                rate("faststream_received_messages_total", "job, handler"),
+                per_second("faststream_received_messages_total", SERVICE, "job, handler"),
                 "{{job}} mottog {{handler}}",
                 "A",
             )
         )
         .with_target(
             series(
-                rate("faststream_published_messages_total", "job, destination"),
+                per_second("faststream_published_messages_total", SERVICE, "job, destination"),
                 "{{job}} publicerade {{destination}}",
                 "B",
             )
@@ -197,20 +192,30 @@ def build() -> dashboard.Dashboard:
         )
         .with_target(
             series(
-                or_zero(rate("faststream_received_processed_messages_exceptions_total", "job")),
+                or_zero(
+                    per_second(
+                        "faststream_received_processed_messages_exceptions_total", SERVICE, "job"
+                    )
+                ),
                 "{{job}} hantering",
                 "A",
             )
         )
         .with_target(
             series(
-                or_zero(rate("faststream_published_messages_exceptions_total", "job")),
+                or_zero(
+                    per_second("faststream_published_messages_exceptions_total", SERVICE, "job")
+                ),
                 "{{job}} publicering",
                 "B",
             )
         )
         .with_target(
-            series(rate("lofte_outbox_publish_failures_total", "job"), "{{job}} outbox", "C")
+            series(
+                per_second("lofte_outbox_publish_failures_total", SERVICE, "job"),
+                "{{job}} outbox",
+                "C",
+            )
         )
     )
     board = board.with_panel(
@@ -222,7 +227,10 @@ def build() -> dashboard.Dashboard:
         ).with_target(
             series(
                 quantile(
-                    0.95, "faststream_received_processed_messages_duration_seconds", "job, handler"
+                    0.95,
+                    "faststream_received_processed_messages_duration_seconds",
+                    SERVICE,
+                    "job, handler",
                 ),
                 "{{job}} {{handler}}",
             )

@@ -15,20 +15,21 @@ from grafana_foundation_sdk.models.dashboard import (
     ValueMappingResult,
 )
 
-from dashboards_src.common import DATASOURCE
+from dashboards_src.common import panel
+from shared.contracts.kpis import Status
 
 # The codes of the `...:status:code` recording rules in infra/prometheus/rules/kpis.yml, with
 # the Swedish names the notifications use (services/notifications/channels/i18n.py).
 STATUSES: dict[int, tuple[str, str, str]] = {
     0: ("unknown", "Okänd", "text"),
-    1: ("awaiting-data", "Inväntar data", "text"),
-    2: ("not-started", "Ej påbörjat", "blue"),
-    3: ("missed", "Missat", "dark-red"),
-    4: ("behind", "Efter", "red"),
-    5: ("at-risk", "Riskerar att missas", "orange"),
-    6: ("on-track", "I fas", "green"),
-    7: ("achieved", "Uppnått", "dark-green"),
-    8: ("not-pursued", "Medvetet avstått", "purple"),
+    1: (Status.AWAITING_DATA, "Inväntar data", "text"),
+    2: (Status.NOT_STARTED, "Ej påbörjat", "blue"),
+    3: (Status.MISSED, "Missat", "dark-red"),
+    4: (Status.BEHIND, "Efter", "red"),
+    5: (Status.AT_RISK, "Riskerar att missas", "orange"),
+    6: (Status.ON_TRACK, "I fas", "green"),
+    7: (Status.ACHIEVED, "Uppnått", "dark-green"),
+    8: (Status.NOT_PURSUED, "Medvetet avstått", "purple"),
 }
 
 
@@ -58,10 +59,7 @@ def status_overrides(panel: stat.Panel) -> stat.Panel:
 
 def status_timeline_panel(title: str, description: str) -> statetimeline.Panel:
     return (
-        statetimeline.Panel()
-        .title(title)
-        .description(description)
-        .datasource(DATASOURCE)
+        panel(statetimeline.Panel, title, description)
         .mappings(status_mappings())
         .show_value(common_models.VisibilityMode.NEVER)
         .merge_values(True)

@@ -6,15 +6,15 @@ without an organisation dimension (the classes of `kontakt-forskoleklass-ak5`) h
 ratio yet, so nothing here shows it; Löftet has its progress.
 """
 
-from grafana_foundation_sdk.builders import dashboard, table
+from grafana_foundation_sdk.builders import dashboard
 from grafana_foundation_sdk.models.dashboard import DataTransformerConfig, DynamicConfigValue
 
 from dashboards_src.common import (
-    DATASOURCE,
     bars_panel,
     colour_cells,
     latest,
     new_dashboard,
+    plain_table_panel,
     promise_variable,
     rows,
     series,
@@ -89,14 +89,11 @@ def build() -> dashboard.Dashboard:
         .height(8)
     )
     board = board.with_panel(
-        table.Panel()
-        .title("Täckning per åtagande och organisation")
-        .description(
+        plain_table_panel(
+            "Täckning per åtagande och organisation",
             "En rad per åtagande, en kolumn per organisation. / One row per commitment, one "
-            "column per organisation."
+            "column per organisation.",
         )
-        .datasource(DATASOURCE)
-        .show_header(True)
         .with_target(rows(f"lofte_coverage_ratio{{{SELECTED}}}", "A"))
         .with_transformation(
             DataTransformerConfig(

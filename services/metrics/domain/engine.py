@@ -21,7 +21,8 @@ from services.metrics.domain.context import Context
 from services.metrics.domain.count import evaluate_count, evaluate_open_count
 from services.metrics.domain.coverage import evaluate_coverage
 from services.metrics.domain.explanations import explained
-from services.metrics.domain.facts import FactLog, KnownEvent, distinct
+from services.metrics.domain.fact_log import FactLog
+from services.metrics.domain.facts import KnownEvent, distinct
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.domain.one_off import evaluate_dated, evaluate_deliverable
 from services.metrics.domain.outcomes import evaluate_outcome

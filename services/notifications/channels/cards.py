@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from services.notifications.channels import i18n
+from services.notifications.domain.notifications import Severity
 from services.notifications.domain.views import (
     COMMITMENT_DASHBOARD,
     SEVERITIES,
     DigestLine,
     Language,
     NotificationView,
-    Severity,
 )
 
 PAYLOAD_TYPE = "lofte.notification"

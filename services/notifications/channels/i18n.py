@@ -8,29 +8,30 @@ in code, names a status the same way. Months are spelled out here instead of thr
 from collections.abc import Mapping
 from datetime import date
 
-from services.notifications.domain.views import Language, Severity
-from shared.contracts.kpi_events import StatusName
+from services.notifications.domain.notifications import Severity
+from services.notifications.domain.views import Language
+from shared.contracts.kpi_events import Status
 
-STATUS_NAMES: Mapping[Language, Mapping[StatusName, str]] = {
+STATUS_NAMES: Mapping[Language, Mapping[Status, str]] = {
     "sv": {
-        "achieved": "uppnått",
-        "on-track": "i fas",
-        "at-risk": "riskerar att missas",
-        "behind": "efter",
-        "missed": "missat",
-        "not-started": "ej påbörjat",
-        "awaiting-data": "inväntar data",
-        "not-pursued": "medvetet avstått",
+        Status.ACHIEVED: "uppnått",
+        Status.ON_TRACK: "i fas",
+        Status.AT_RISK: "riskerar att missas",
+        Status.BEHIND: "efter",
+        Status.MISSED: "missat",
+        Status.NOT_STARTED: "ej påbörjat",
+        Status.AWAITING_DATA: "inväntar data",
+        Status.NOT_PURSUED: "medvetet avstått",
     },
     "en": {
-        "achieved": "achieved",
-        "on-track": "on track",
-        "at-risk": "at risk of being missed",
-        "behind": "behind",
-        "missed": "missed",
-        "not-started": "not started",
-        "awaiting-data": "awaiting data",
-        "not-pursued": "deliberately not pursued",
+        Status.ACHIEVED: Status.ACHIEVED,
+        Status.ON_TRACK: "on track",
+        Status.AT_RISK: "at risk of being missed",
+        Status.BEHIND: Status.BEHIND,
+        Status.MISSED: Status.MISSED,
+        Status.NOT_STARTED: "not started",
+        Status.AWAITING_DATA: "awaiting data",
+        Status.NOT_PURSUED: "deliberately not pursued",
     },
 }
 
@@ -92,7 +93,7 @@ _MONTHS: Mapping[Language, tuple[str, ...]] = {
 # fmt: on
 
 
-def status_name(status: StatusName, language: Language) -> str:
+def status_name(status: Status, language: Language) -> str:
     return STATUS_NAMES[language][status]
 
 

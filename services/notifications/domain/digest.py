@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.notifications.domain.digest_remarks import Answered, said_last_week
-from services.notifications.domain.notifications import Notification
+from services.notifications.domain.notifications import Notification, labelled
 from shared.calendar import DateRange
 from shared.contracts.kpis import CommitmentKpiView, OutcomeKpiView, PromiseKpisView, Status
 from shared.promises import (
@@ -63,19 +63,14 @@ def digest_notification(
     promise: Promise, organisation: str, monday: date, due: datetime, facts: Mapping[str, Any]
 ) -> Notification:
     key = digest_key(promise.id, organisation, monday)
-    return Notification(
+    return labelled(
         key=key,
         kind="digest",
         organisation=organisation,
-        labels={
-            "organisation": organisation,
-            "promise": promise.id,
-            "kind": "digest",
-            "severity": "info",
-        },
         severity="info",
+        subject={"promise": promise.id},
         occurred_at=due,
-        facts=dict(facts),
+        facts=facts,
         source_event_id=key,
     )
 

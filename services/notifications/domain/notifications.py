@@ -30,6 +30,7 @@ from shared.contracts.kpi_events import (
     CoverageGap,
     OccurrenceMissed,
     OutcomeChanged,
+    Status,
 )
 
 Severity = Literal["critical", "warning", "info"]
@@ -73,6 +74,31 @@ class Notification:
     source_event_id: str
 
 
+def labelled(
+    *,
+    key: str,
+    kind: Kind,
+    organisation: str,
+    severity: Severity,
+    subject: Mapping[str, str],
+    occurred_at: datetime,
+    facts: Mapping[str, Any],
+    source_event_id: str,
+) -> Notification:
+    """A notification labelled by what it is about (`subject`: promise, commitment, ...) and
+    by its organisation, kind and severity: what routes, silences and inhibitions match."""
+    return Notification(
+        key=key,
+        kind=kind,
+        organisation=organisation,
+        labels={**subject, "organisation": organisation, "kind": kind, "severity": severity},
+        severity=severity,
+        occurred_at=occurred_at,
+        facts=dict(facts),
+        source_event_id=source_event_id,
+    )
+
+
 def notification_key(source_event_id: str, organisation: str) -> str:
     return f"{source_event_id}/{organisation}"
 
@@ -87,9 +113,9 @@ def _kind(event: KpiEvent) -> Kind:
 def severity_of(event: KpiEvent) -> Severity:
     data = event.data
     if isinstance(data, CommitmentStatusChanged):
-        if data.new_status == "missed":
+        if data.new_status is Status.MISSED:
             return "critical"
-        return "warning" if data.new_status in ("behind", "at-risk") else "info"
+        return "warning" if data.new_status in (Status.BEHIND, Status.AT_RISK) else "info"
     if isinstance(data, OccurrenceMissed | CoverageGap):
         return "warning"
     if isinstance(data, OutcomeChanged):
@@ -131,17 +157,12 @@ def notifications_for(
     severity = severity_of(event)
     subject = _subject_labels(event, focus_areas or {})
     return [
-        Notification(
+        labelled(
             key=notification_key(event.envelope.id, organisation),
             kind=kind,
             organisation=organisation,
-            labels={
-                **subject,
-                "organisation": organisation,
-                "kind": kind,
-                "severity": severity,
-            },
             severity=severity,
+            subject=subject,
             occurred_at=event.envelope.time,
             # Dumped per notification: no two share a mutable `figures` dict.
             facts=event.data.model_dump(mode="json"),

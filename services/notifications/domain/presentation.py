@@ -21,6 +21,7 @@ from services.notifications.domain.views import (
     commitment_dashboard_path,
     outcome_dashboard_path,
 )
+from shared.contracts.kpi_events import Status
 from shared.promises import Promise
 
 
@@ -48,8 +49,8 @@ class Presenter:
                 title=known.title if known else indicator,
                 dashboard_path=outcome_dashboard_path(indicator),
                 indicator_id=indicator,
-                old_status=facts.get("old_status"),
-                new_status=facts.get("new_status"),
+                old_status=_status(facts.get("old_status")),
+                new_status=_status(facts.get("new_status")),
                 outcome=OutcomeFigures(
                     value=facts.get("value"),
                     comparison=facts.get("comparison_value"),
@@ -67,8 +68,8 @@ class Presenter:
             title=title,
             dashboard_path=commitment_dashboard_path(commitment),
             commitment_id=commitment,
-            old_status=facts.get("old_status"),
-            new_status=facts.get("new_status"),
+            old_status=_status(facts.get("old_status")),
+            new_status=_status(facts.get("new_status")),
             figures=_figures(facts.get("figures")),
             slot=_day(facts.get("slot")),
             dimensions=dict(facts.get("dimensions") or {}),
@@ -89,6 +90,11 @@ def _figures(figures: Any) -> Figures | None:
     )
 
 
+def _status(value: Any) -> Status | None:
+    """A status as the facts keep it: its wire name (ValueError for one no status has)."""
+    return Status(value) if value is not None else None
+
+
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
@@ -99,7 +105,7 @@ def _digest(facts: Mapping[str, Any], organisation: str) -> DigestView:
             DigestLine(
                 title=line["title"],
                 dashboard_path=commitment_dashboard_path(line["commitment"]),
-                status=line.get("status"),
+                status=_status(line.get("status")),
                 figures=_figures(line.get("figures")),
                 day=_day(line.get("day")),
             )
@@ -117,7 +123,7 @@ def _digest(facts: Mapping[str, Any], organisation: str) -> DigestView:
             DigestOutcome(
                 title=line["title"],
                 dashboard_path=outcome_dashboard_path(line["indicator"]),
-                status=line.get("status"),
+                status=_status(line.get("status")),
                 outcome=OutcomeFigures(
                     value=line.get("value"),
                     comparison=line.get("comparison"),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.notifications.domain.notifications import Notification
+from services.notifications.domain.notifications import Notification, labelled, notification_key
 from shared.promises import DatedTarget, Promise
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -40,21 +40,18 @@ def due_reminders(promises: Sequence[Promise], now: datetime, days: int) -> list
                 }
                 source = f"reminder/{promise.id}/{occurrence.id}"
                 reminders += [
-                    Notification(
-                        key=f"{source}/{organisation}",
+                    labelled(
+                        key=notification_key(source, organisation),
                         kind="reminder",
                         organisation=organisation,
-                        labels={
-                            "organisation": organisation,
+                        severity="info",
+                        subject={
                             "promise": promise.id,
-                            "kind": "reminder",
-                            "severity": "info",
                             "commitment": commitment.id,
                             "focus_area": commitment.focus_area,
                         },
-                        severity="info",
                         occurred_at=remind_at,
-                        facts=dict(facts),
+                        facts=facts,
                         source_event_id=source,
                     )
                     for organisation in commitment.responsible

@@ -11,18 +11,10 @@ from datetime import date
 from typing import Literal
 from urllib.parse import quote
 
-from shared.contracts.kpi_events import StatusName
+from services.notifications.domain.notifications import Kind, Severity
+from shared.contracts.kpi_events import Status
 
 Language = Literal["sv", "en"]
-Kind = Literal[
-    "commitment.status-changed",
-    "occurrence.missed",
-    "coverage.gap",
-    "outcome.changed",
-    "reminder",
-    "digest",
-]
-Severity = Literal["info", "warning", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "critical")  # mildest first
 
 COMMITMENT_DASHBOARD = "/d/lofte-loftet"
@@ -62,7 +54,7 @@ class DigestLine:
 
     title: str
     dashboard_path: str
-    status: StatusName | None = None
+    status: Status | None = None
     figures: Figures | None = None
     day: date | None = None
 
@@ -84,7 +76,7 @@ class DigestRemark:
 class DigestOutcome:
     title: str
     dashboard_path: str
-    status: StatusName | None
+    status: Status | None
     outcome: OutcomeFigures
 
 
@@ -123,8 +115,8 @@ class NotificationView:
     commitment_id: str | None = None
     indicator_id: str | None = None
     severity: Severity = "warning"
-    old_status: StatusName | None = None
-    new_status: StatusName | None = None
+    old_status: Status | None = None
+    new_status: Status | None = None
     figures: Figures | None = None
     slot: date | None = None
     dimensions: Mapping[str, str] = field(default_factory=dict)

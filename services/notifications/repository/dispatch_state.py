@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from services.notifications.domain import (
     Acknowledgement,
     DispatchState,
-    Silence,
     acknowledge,
 )
 from services.notifications.domain import retention as retention_rules
 from services.notifications.domain.retention import held_keys, kept_groups, remembered_keys
+from services.notifications.repository.silences import in_force
 from services.notifications.repository.state_json import dump_state, load_state
 from shared.db import Connection
 
@@ -86,7 +86,7 @@ async def with_answers(
     connection: Connection, state: DispatchState, now: datetime
 ) -> DispatchState:
     """`state` with the silences in force or to come, and the acknowledgements it needs."""
-    silences = await active_silences(connection, now)
+    silences = await in_force(connection, now)
     keys = held_keys(state)
     rows = await connection.fetch(
         "SELECT notification_key, acknowledged_by, acknowledged_at FROM acknowledgements"
@@ -102,31 +102,6 @@ async def with_answers(
             ),
         )
     return answered
-
-
-async def active_silences(connection: Connection, now: datetime) -> list[Silence]:
-    """Silences that hold, or will hold, anything after `now`; an expired one ends early."""
-    rows = await connection.fetch(
-        """
-        SELECT id, matchers, starts_at, created_by, comment,
-               LEAST(ends_at, COALESCE(expired_at, ends_at)) AS ends_at
-          FROM silences
-         WHERE LEAST(ends_at, COALESCE(expired_at, ends_at)) > GREATEST(starts_at, $1)
-         ORDER BY id
-        """,
-        now,
-    )
-    return [
-        Silence(
-            id=row["id"],
-            matchers=row["matchers"],
-            starts_at=row["starts_at"],
-            ends_at=row["ends_at"],
-            created_by=row["created_by"],
-            comment=row["comment"],
-        )
-        for row in rows
-    ]
 
 
 async def pruned(

@@ -9,6 +9,7 @@ from typing import Any
 from services.notifications.domain import KpiEvent
 from services.notifications.repository.pages import Page, page_of
 from shared.db import Connection
+from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays
 
 ReceivedPosition = tuple[datetime, datetime, str, str]  # received_at, occurred_at, source, id
 
@@ -16,19 +17,13 @@ ReceivedPosition = tuple[datetime, datetime, str, str]  # received_at, occurred_
 async def record_received(connection: Connection, events: Sequence[KpiEvent]) -> list[KpiEvent]:
     """Keep the events not seen before; return those, in the order given."""
     rows = await connection.fetch(
-        """
-        INSERT INTO received_events (source, id, type, subject, occurred_at, data)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                             $5::timestamptz[], $6::jsonb[])
+        f"""
+        INSERT INTO received_events ({EVENT_COLUMNS})
+        SELECT * FROM unnest({EVENT_ARRAYS})
         ON CONFLICT (source, id) DO NOTHING
         RETURNING source, id
-        """,
-        [e.envelope.source for e in events],
-        [e.envelope.id for e in events],
-        [e.envelope.type for e in events],
-        [e.envelope.key for e in events],
-        [e.envelope.time for e in events],
-        [json.dumps(e.envelope.data, ensure_ascii=False) for e in events],
+        """,  # noqa: S608 - the columns are shared.db.event_rows's constants
+        *event_arrays([e.envelope for e in events]),
     )
     new = {(row["source"], row["id"]) for row in rows}
     return [e for e in events if (e.envelope.source, e.envelope.id) in new]

@@ -2,7 +2,7 @@
 someone, recorded too).
 
 An expired silence keeps its row (who silenced what, and why, stays on record); from its
-`expired_at` on it holds nothing back.
+`expired_at` on it holds nothing back: `ENDS` is when a silence really ends, for every query.
 """
 
 from datetime import datetime
@@ -13,6 +13,7 @@ from services.notifications.repository.pages import Page, page_of
 from shared.db import Connection
 
 SilencePosition = tuple[datetime, str]  # starts_at, id
+ENDS = "LEAST(ends_at, COALESCE(expired_at, ends_at))"
 
 
 async def create(connection: Connection, silence: Silence, now: datetime) -> None:
@@ -45,7 +46,10 @@ async def expire(
 
 
 async def one(connection: Connection, silence_id: str, now: datetime) -> dict[str, Any] | None:
-    row = await connection.fetchrow("SELECT * FROM silences WHERE id = $1", silence_id)
+    row = await connection.fetchrow(
+        f"SELECT *, {ENDS} AS ends FROM silences WHERE id = $1",  # noqa: S608 - a constant
+        silence_id,
+    )
     return None if row is None else _shown(row, now)
 
 
@@ -61,14 +65,14 @@ async def listed(
     """Silences in force or to come (all with `expired`), the latest to start first (by start,
     then id), from after `after`; with `organisation`, only those pinned to it."""
     rows = await connection.fetch(
-        """
-        SELECT * FROM silences
-         WHERE ($2 OR LEAST(ends_at, COALESCE(expired_at, ends_at)) > $1)
+        f"""
+        SELECT *, {ENDS} AS ends FROM silences
+         WHERE ($2 OR {ENDS} > $1)
            AND ($3::text IS NULL OR organisation = $3)
            AND ($5::timestamptz IS NULL OR (starts_at, id) < ($5, $6::text))
          ORDER BY starts_at DESC, id DESC
          LIMIT $4
-        """,
+        """,  # noqa: S608 - a constant
         now,
         expired,
         organisation,
@@ -80,10 +84,33 @@ async def listed(
     )
 
 
+async def in_force(connection: Connection, now: datetime) -> list[Silence]:
+    """Silences that hold, or will hold, anything after `now`, as the planner applies them."""
+    rows = await connection.fetch(
+        f"""
+        SELECT id, matchers, starts_at, {ENDS} AS ends, created_by, comment
+          FROM silences
+         WHERE {ENDS} > GREATEST(starts_at, $1)
+         ORDER BY id
+        """,  # noqa: S608 - a constant
+        now,
+    )
+    return [
+        Silence(
+            id=row["id"],
+            matchers=row["matchers"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends"],
+            created_by=row["created_by"],
+            comment=row["comment"],
+        )
+        for row in rows
+    ]
+
+
 def _shown(row: Any, now: datetime) -> dict[str, Any]:
-    expired_at = row["expired_at"]
-    ends_at = min(row["ends_at"], expired_at) if expired_at is not None else row["ends_at"]
-    starts_at = row["starts_at"]
+    """A silence as the API shows it, ending when it really ends."""
+    expired_at, ends_at, starts_at = row["expired_at"], row["ends"], row["starts_at"]
     status = "expired" if ends_at <= now else "active" if starts_at <= now else "pending"
     return {
         "id": row["id"],

@@ -4,6 +4,9 @@ plain values for the pages, the open data and the report to lay out (rules in `p
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.contracts.events import ExplanationKind
+from shared.contracts.kpis import Status
+
 
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -24,7 +27,7 @@ class OccurrenceProgress:
 class ExplanationShown:
     """What the organisations responsible said about the period, in their own words."""
 
-    kind: str  # comment, remedy or not-pursued
+    kind: ExplanationKind
     text: str
     organisations: tuple[str, ...]
     published: datetime | None
@@ -37,7 +40,7 @@ class CommitmentProgress:
     description: str
     responsible: tuple[str, ...]
     kind: str
-    status: str | None
+    status: Status | None
     period: Period | None = None
     done: int | None = None
     target: int | None = None
@@ -79,7 +82,7 @@ class OutcomeProgress:
     description: str
     measured_by: str
     direction: str
-    status: str | None
+    status: Status | None
     period: Period | None = None
     comparison_period: Period | None = None
     value: float | None = None

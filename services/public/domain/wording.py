@@ -5,47 +5,50 @@ around them change with the language.
 """
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from services.public.domain.labels import LABELS
 from services.public.domain.language import Language
+from shared.contracts.kpis import Status
 
-STATUSES: Final[dict[Language, dict[str, str]]] = {
+STATUSES: Final[dict[Language, dict[Status | None, str]]] = {
     "sv": {
-        "achieved": "Uppfyllt",
-        "on-track": "Enligt plan",
-        "at-risk": "Risk att inte hinnas",
-        "behind": "Efter plan",
-        "missed": "Inte uppfyllt",
-        "not-started": "Inte påbörjat",
-        "awaiting-data": "Väntar på uppgifter",
-        "not-pursued": "Medvetet avstått",
-        "unknown": "Inga uppgifter än",
+        Status.ACHIEVED: "Uppfyllt",
+        Status.ON_TRACK: "Enligt plan",
+        Status.AT_RISK: "Risk att inte hinnas",
+        Status.BEHIND: "Efter plan",
+        Status.MISSED: "Inte uppfyllt",
+        Status.NOT_STARTED: "Inte påbörjat",
+        Status.AWAITING_DATA: "Väntar på uppgifter",
+        Status.NOT_PURSUED: "Medvetet avstått",
+        None: "Inga uppgifter än",
     },
     "en": {
-        "achieved": "Achieved",
-        "on-track": "On track",
-        "at-risk": "At risk",
-        "behind": "Behind",
-        "missed": "Missed",
-        "not-started": "Not started",
-        "awaiting-data": "Awaiting figures",
-        "not-pursued": "Deliberately not pursued",
-        "unknown": "No figures yet",
+        Status.ACHIEVED: "Achieved",
+        Status.ON_TRACK: "On track",
+        Status.AT_RISK: "At risk",
+        Status.BEHIND: "Behind",
+        Status.MISSED: "Missed",
+        Status.NOT_STARTED: "Not started",
+        Status.AWAITING_DATA: "Awaiting figures",
+        Status.NOT_PURSUED: "Deliberately not pursued",
+        None: "No figures yet",
     },
 }
 
 # A sign beside each status word, so that status is never told by colour alone.
-STATUS_SIGNS: Final[dict[str, str]] = {
-    "achieved": "✓",
-    "on-track": "●",
-    "at-risk": "!",
-    "behind": "▼",
-    "missed": "✕",
-    "not-started": "○",
-    "awaiting-data": "…",
-    "not-pursued": "⊘",
-    "unknown": "–",
+STATUS_SIGNS: Final[dict[Status | None, str]] = {
+    Status.ACHIEVED: "✓",
+    Status.ON_TRACK: "●",
+    Status.AT_RISK: "!",
+    Status.BEHIND: "▼",
+    Status.MISSED: "✕",
+    Status.NOT_STARTED: "○",
+    Status.AWAITING_DATA: "…",
+    Status.NOT_PURSUED: "⊘",
+    None: "–",
 }
 
 CATEGORIES: Final[dict[Language, dict[str, str]]] = {
@@ -101,13 +104,13 @@ _MONTHS: Final[dict[Language, tuple[str, ...]]] = {
 }
 
 
-def status_word(status: str | None, language: Language) -> str:
-    words = STATUSES[language]
-    return words.get(status or "unknown", status or words["unknown"])
+def status_word(status: Status | None, language: Language) -> str:
+    """None: no figures were read yet."""
+    return STATUSES[language][status]
 
 
-def status_sign(status: str | None) -> str:
-    return STATUS_SIGNS.get(status or "unknown", "–")
+def status_sign(status: Status | None) -> str:
+    return STATUS_SIGNS[status]
 
 
 def category_word(category: str, language: Language) -> str:
@@ -163,3 +166,20 @@ def age(elapsed: timedelta, language: Language) -> str:
             name = names[0] if count == 1 else names[1]
             return f"för {count} {name} sedan" if language == "sv" else f"{count} {name} ago"
     return "nyss" if language == "sv" else "just now"
+
+
+def for_templates(language: Language) -> dict[str, object]:
+    """The words and formats every template (the pages and the report) is rendered with."""
+    return {
+        "lang": language,
+        "w": LABELS[language],
+        "status_word": partial(status_word, language=language),
+        "status_sign": status_sign,
+        "category_word": partial(category_word, language=language),
+        "day": partial(day, language=language),
+        "month": partial(month, language=language),
+        "number": partial(number, language=language),
+        "percent": partial(percent, language=language),
+        "age": partial(age, language=language),
+        "moment": lambda value, zone: moment(value, language, zone),
+    }
