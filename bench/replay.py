@@ -54,7 +54,10 @@ async def run(bench: Bench) -> Result:
     return result
 
 
-async def produce(kafka: str, topic: str, count: int) -> None:
+async def produce(kafka: str, topic: str, count: int) -> int:
+    """Produce `count` records; return how many distinct events they hold (a partner sends
+    some twice)."""
+    distinct: set[tuple[str, str]] = set()
     producer = AIOKafkaProducer(
         bootstrap_servers=kafka, linger_ms=20, max_batch_size=512 * 1024, acks="all"
     )
@@ -62,6 +65,7 @@ async def produce(kafka: str, topic: str, count: int) -> None:
     try:
         pending = []
         for record in accepted_records(count, topic):
+            distinct.add((record.headers["ce_source"], record.headers["ce_id"]))
             pending.append(await send_record(producer, record))
             if len(pending) >= 20_000:
                 await asyncio.gather(*pending)
@@ -69,6 +73,7 @@ async def produce(kafka: str, topic: str, count: int) -> None:
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
+    return len(distinct)
 
 
 # The floor fetches in large batches, as a bare consumer written for speed would.

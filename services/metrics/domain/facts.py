@@ -69,6 +69,9 @@ class Fact(Generic[D]):
     data: D
     source: str
     id: str
+    # How many events alike (the same day and data) the fact stands for: the first of them,
+    # by (time, source, id), is the one it shows. See `buckets`.
+    weight: int = 1
 
 
 ORDER = attrgetter("time", "source", "id")
@@ -225,6 +228,16 @@ class FactLog:
                     envelope.id,
                 )
             )
+
+    def add_counted(
+        self,
+        activities: Mapping[Group, Iterable[Fact[ActivityCompleted]]],
+        incidents: Iterable[Fact[IncidentRecorded]],
+    ) -> None:
+        """Add facts that stand for `weight` events each (distinct from every event added)."""
+        for group, facts in activities.items():
+            self._activities[group].pending.extend(facts)
+        self._incidents.pending.extend(incidents)
 
     def facts_at(self, at: datetime, selection: Selection | None = None) -> Facts:
         """The facts dated at or before `at`, without those retracted by then; of the
