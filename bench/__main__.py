@@ -47,7 +47,7 @@ def bench_from(args: argparse.Namespace) -> Bench:
         quick=args.quick,
         out=args.out,
         events=args.events or (20_000 if args.quick else 1_000_000),
-        scale_events=args.scale_events or (10_000 if args.quick else 300_000),
+        scale_events=args.scale_events or (5_000 if args.quick else 300_000),
         rate=args.rate or (200.0 if args.quick else 1000.0),
         seconds=args.seconds or (3.0 if args.quick else 60.0),
     )
