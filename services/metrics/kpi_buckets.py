@@ -31,7 +31,8 @@ from shared.contracts.events import (
 from shared.db import Connection
 
 BUCKETED = [ActivityCompleted.TYPE, IncidentRecorded.TYPE]
-READ_WHOLE = [DeliverableCompleted.TYPE, SurveyPublished.TYPE, ExplanationPublished.TYPE]
+# Read event by event, by a partial index whose predicate names them (migration 0006).
+READ_WHOLE = (DeliverableCompleted.TYPE, SurveyPublished.TYPE, ExplanationPublished.TYPE)
 # An advisory lock of the two-key form, which never meets the one-key locks of
 # `shared.db.leader` and the migrations.
 WRITERS_LOCK = (0x4C0F7E02, 0)
@@ -246,20 +247,19 @@ async def events_read_whole(
     rows = await connection.fetch(
         """
         SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
+        WHERE type IN ('deliverable.completed', 'survey.published', 'explanation.published')
+          AND occurred_at <= $1 AND (retracted_at IS NULL OR retracted_at > $1)
+        UNION
+        SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
+        JOIN unnest($3::timestamptz[], $4::timestamptz[]) AS cut (start, stop)
+          ON occurred_at >= cut.start AND occurred_at < cut.stop
         WHERE type = ANY($2::text[]) AND occurred_at <= $1
           AND (retracted_at IS NULL OR retracted_at > $1)
         UNION
         SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
-        JOIN unnest($4::timestamptz[], $5::timestamptz[]) AS cut (start, stop)
-          ON occurred_at >= cut.start AND occurred_at < cut.stop
-        WHERE type = ANY($3::text[]) AND occurred_at <= $1
-          AND (retracted_at IS NULL OR retracted_at > $1)
-        UNION
-        SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
-        WHERE retracted_at > $1 AND occurred_at <= $1 AND type = ANY($3::text[])
+        WHERE retracted_at > $1 AND occurred_at <= $1 AND type = ANY($2::text[])
         """,
         at,
-        READ_WHOLE,
         BUCKETED,
         [start for start, _ in cut_days],
         [stop for _, stop in cut_days],
