@@ -16,6 +16,7 @@ from bench.harness import Bench, Benchmark, Result, machine, write
 # name -> module whose `run(bench)` measures it; run in this order.
 BENCHMARKS = {
     "replay": "bench.replay",
+    "scaling": "bench.scaling",
     "freshness": "bench.freshness",
     "ingest": "bench.ingest",
     "footprint": "bench.footprint",
@@ -28,6 +29,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these")
     parser.add_argument("--out", type=Path, default=Path(".run/bench"), help="JSON output folder")
     parser.add_argument("--events", type=int, help="events replayed (default 1,000,000)")
+    parser.add_argument(
+        "--scale-events", type=int, help="scaling: events replayed per count (default 300,000)"
+    )
     parser.add_argument("--rate", type=float, help="freshness: events/s (default 1,000)")
     parser.add_argument("--seconds", type=float, help="freshness: duration (default 60)")
     return parser.parse_args(argv)
@@ -43,6 +47,7 @@ def bench_from(args: argparse.Namespace) -> Bench:
         quick=args.quick,
         out=args.out,
         events=args.events or (20_000 if args.quick else 1_000_000),
+        scale_events=args.scale_events or (5_000 if args.quick else 300_000),
         rate=args.rate or (200.0 if args.quick else 1000.0),
         seconds=args.seconds or (3.0 if args.quick else 60.0),
     )

@@ -77,6 +77,7 @@ class Bench:
     quick: bool
     out: Path
     events: int
+    scale_events: int
     rate: float
     seconds: float
 

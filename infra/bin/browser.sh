@@ -30,15 +30,4 @@ cmd_install() {
   log "installed ($(command -v chromium), axe-core in $BROWSER_DIR/node_modules)"
 }
 
-case ${1:-} in
-  install) cmd_install ;;
-  *)
-    cat >&2 <<EOF2
-usage: $(basename "$0") install
-
-  install  fetch Chromium from Debian's packages and axe-core from the npm registry when
-           they are missing (idempotent)
-EOF2
-    exit 2
-    ;;
-esac
+install_only "Chromium from Debian's packages and axe-core from the npm registry" "$@"

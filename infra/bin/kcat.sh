@@ -11,17 +11,9 @@ COMPONENT=kcat
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-case ${1:-} in
-  install)
-    need_cmd kcat kcat
-    log "installed ($(command -v kcat))"
-    ;;
-  *)
-    cat >&2 <<EOF2
-usage: $(basename "$0") install
+cmd_install() {
+  need_cmd kcat kcat
+  log "installed ($(command -v kcat))"
+}
 
-  install  fetch kcat from Debian's packages when it is missing (idempotent)
-EOF2
-    exit 2
-    ;;
-esac
+install_only "kcat from Debian's packages" "$@"

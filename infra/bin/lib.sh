@@ -295,6 +295,22 @@ need_cmd() {
 
 # --- command-line plumbing --------------------------------------------------
 
+# install_only WHAT "$@": the command line of a script that only installs a tool
+# (kcat.sh, wrk.sh, pdf.sh, browser.sh): `install` runs its cmd_install, anything else
+# prints the usage, saying that WHAT is fetched when missing.
+install_only() {
+  local what=$1
+  shift
+  case ${1:-} in
+    install) cmd_install ;;
+    *)
+      printf 'usage: %s install\n\n  install  fetch %s when missing (idempotent)\n' \
+        "$(basename "$0")" "$what" >&2
+      exit 2
+      ;;
+  esac
+}
+
 # component_usage [NAME DESCRIPTION]...: the help text of kafka.sh /
 # postgres.sh / prometheus.sh, plus their extra subcommands.
 component_usage() {

@@ -21,15 +21,4 @@ cmd_install() {
   log "installed (Pango for WeasyPrint; $(command -v pdftoppm))"
 }
 
-case ${1:-} in
-  install) cmd_install ;;
-  *)
-    cat >&2 <<EOF2
-usage: $(basename "$0") install
-
-  install  fetch Pango and poppler-utils from Debian's packages when they are missing
-           (idempotent)
-EOF2
-    exit 2
-    ;;
-esac
+install_only "Pango and poppler-utils from Debian's packages" "$@"

@@ -10,17 +10,9 @@ COMPONENT=wrk
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-case ${1:-} in
-  install)
-    need_cmd wrk wrk
-    log "installed ($(command -v wrk))"
-    ;;
-  *)
-    cat >&2 <<EOF2
-usage: $(basename "$0") install
+cmd_install() {
+  need_cmd wrk wrk
+  log "installed ($(command -v wrk))"
+}
 
-  install  fetch wrk from Debian's packages when it is missing (idempotent)
-EOF2
-    exit 2
-    ;;
-esac
+install_only "wrk from Debian's packages" "$@"

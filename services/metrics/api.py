@@ -1,6 +1,6 @@
 """HTTP API of the metrics service: the KPIs of a promise as of any time.
 
-Any instance answers for every KPI, from every event any instance applied: an answer first
+Any instance answers for every KPI, from the state all instances share: an answer first
 catches up with what the other instances applied, if they said they did."""
 
 from datetime import UTC, date, datetime
@@ -59,7 +59,7 @@ async def promise_kpis(
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
-    kpis = evaluator.evaluate_at(promise, _when(request, at), period_of)
+    kpis = await evaluator.evaluate_at(promise, _when(request, at), period_of)
     return promise_view(kpis)
 
 
@@ -78,7 +78,7 @@ async def item_kpi(
     evaluator: KpiEvaluator = request.app.state.evaluator
     promise = _promise(evaluator, promise_id, principal)
     await evaluator.events.refresh(within=REFRESH_SECONDS)
-    kpi = evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
+    kpi = await evaluator.evaluate_item_at(promise, _when(request, at), item_id, period_of)
     if isinstance(kpi, CommitmentKpi):
         return commitment_view(kpi)
     if isinstance(kpi, OutcomeKpi):

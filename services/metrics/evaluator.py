@@ -1,7 +1,7 @@
 """Evaluates the KPIs on a timer and whenever new events arrive, and announces what changed.
 
-Each instance announces only the KPIs it owns (see `ownership`), from every event any instance
-has applied: before each round it catches up with what the others applied (`shared_events`). The
+Each instance announces only the KPIs it owns (see `ownership`), from the state every instance
+applies to (`kpi_buckets`): before each round it catches up with what changed (`shared_events`). The
 announcement is exactly once: what was announced before is read under a row lock, and the
 outbox rows announcing the news are written in the same transaction as the new state, under
 ids that follow from that state, so that the same change is always the same CloudEvent.
@@ -26,12 +26,13 @@ from services.metrics.domain.changes import (
     changes,
 )
 from services.metrics.domain.engine import evaluate_item, evaluate_log
+from services.metrics.domain.fact_log import FactLog
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
 from shared.background import Rounds
 from shared.contracts.kpis import Status
-from shared.db import Connection
+from shared.db import UNREACHABLE, Connection
 from shared.messaging.outbox_rows import enqueue
 from shared.promises import Promise, SchoolHolidayCalendar
 
@@ -91,33 +92,41 @@ class KpiEvaluator:
     def wake(self) -> None:
         self._rounds.wake()
 
-    def evaluate_at(
+    async def evaluate_at(
         self, promise: Promise, at: datetime, period_of: date | None = None
     ) -> PromiseKpis:
-        """KPIs as of any time, from the events known now (the HTTP API's `?at=`), for the
+        """KPIs as of any time, from the state known now (the HTTP API's `?at=`), for the
         periods containing `period_of` (default: those containing `at`)."""
         return evaluate_log(
             promise,
-            self.events.cache.log(promise.zone),
+            await self._log_at(promise, at),
             at,
             calendars=self._calendars,
             period_of=period_of,
             promises=self.promises,
         )
 
-    def evaluate_item_at(
+    async def evaluate_item_at(
         self, promise: Promise, at: datetime, item_id: str, period_of: date | None = None
     ) -> CommitmentKpi | OutcomeKpi | None:
         """One commitment or outcome indicator as `evaluate_at` shows it, evaluated alone."""
         return evaluate_item(
             promise,
-            self.events.cache.log(promise.zone),
+            await self._log_at(promise, at),
             at,
             item_id,
             calendars=self._calendars,
             period_of=period_of,
             promises=self.promises,
         )
+
+    async def _log_at(self, promise: Promise, at: datetime) -> FactLog:
+        try:
+            async with asyncio.timeout(REFRESH_SECONDS), self._pool.acquire() as connection:
+                return await self.events.cache.log_at(connection, promise.zone, at)
+        except UNREACHABLE as error:
+            log.warning("answering from what is known: the database is away (%r)", error)
+            return self.events.cache.known_log(promise.zone)
 
     async def run(self) -> None:
         """Evaluate until cancelled: at once, then when woken, and at least every interval
@@ -133,7 +142,7 @@ class KpiEvaluator:
     async def evaluate_all(self, *, catch_up: bool = True) -> None:
         at = self._clock()
         await self.events.refresh(always=catch_up)
-        self.evaluated_events = self.events.cache.size
+        self.evaluated_events = self.events.cache.applied
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for.
         caught_up = await self._claims.caught_up()
@@ -143,10 +152,11 @@ class KpiEvaluator:
             for promise in self.promises:
                 async with connection.transaction():
                     self.owned = await self._claims.standing(connection, live, at)
-                    kpis, news = await self._announce(connection, promise, at, None)
+                    facts = await self.events.cache.log_at(connection, promise.zone, at)
+                    kpis, news = await self._announce(connection, promise, facts, at, None)
                     closing = closing_day(promise, at)
                     if closing is not None:
-                        news += (await self._announce(connection, promise, at, closing))[1]
+                        news += (await self._announce(connection, promise, facts, at, closing))[1]
                 self.latest[promise.id] = kpis
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
@@ -157,7 +167,12 @@ class KpiEvaluator:
             await asyncio.sleep(min(self._interval, 1.0))
 
     async def _announce(
-        self, connection: Connection, promise: Promise, at: datetime, closing: date | None
+        self,
+        connection: Connection,
+        promise: Promise,
+        facts: FactLog,
+        at: datetime,
+        closing: date | None,
     ) -> tuple[PromiseKpis, list[KpiChange]]:
         """Evaluate the KPIs owned, and announce what is new for them since the ledger's last
         word. The others are their owners' to evaluate: an instance's work shrinks as
@@ -166,7 +181,7 @@ class KpiEvaluator:
         started = time.perf_counter()
         kpis = evaluate_log(
             promise,
-            self.events.cache.log(promise.zone),
+            facts,
             at,
             calendars=self._calendars,
             period_of=closing,

@@ -16,8 +16,8 @@ from prometheus_client import Gauge
 from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
 from services.metrics.applied_api import router as applied_router
+from services.metrics.bucket_cache import BucketCache
 from services.metrics.evaluator import KpiEvaluator
-from services.metrics.event_cache import EventCache
 from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
 from services.metrics.ownership import Claims
@@ -44,10 +44,15 @@ def create_app(
         # Names this instance in its claims and notices; a restart is a new claim whatever
         # the name.
         instance = parts.instance_id or uuid.uuid4().hex[:12]
-        cache = EventCache(promise.zone for promise in promises)
-        apply = ApplyEvents(cache, lambda: evaluator.wake(), instance)
-        consumer = subscribers.subscribe(parts, apply, settings)
+        cache = BucketCache(promise.zone for promise in promises)
         events = SharedEvents(cache, parts.pool, str(settings.database_url), instance)
+
+        def applied() -> None:
+            events.changed()
+            evaluator.wake()
+
+        apply = ApplyEvents(applied, instance)
+        consumer = subscribers.subscribe(parts, apply, settings)
         evaluator = KpiEvaluator(
             pool=parts.pool,
             promises=promises,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.metrics import repository
+from services.metrics import kpi_buckets, repository
+from services.metrics.bucket_cache import BucketCache
 from services.metrics.domain.engine import evaluate_log
 from services.metrics.domain.facts import KnownEvent
-from services.metrics.event_cache import EventCache
 from services.metrics.handlers import decode
 from services.metrics.kpi_views import promise_view
 from shared.contracts.cloudevents import from_kafka
@@ -77,7 +77,9 @@ async def rebuild(
                         skipped += 1
             if decoded:
                 async with connection.transaction():
-                    applied += len(await repository.record_applied(connection, decoded))
+                    new = await repository.record_applied(connection, decoded)
+                    await kpi_buckets.fold_in(connection, sorted(new.values()))
+                applied += len(new)
             progress(seen, total)
         return Rebuilt(records=seen, applied=applied, skipped=skipped)
     finally:
@@ -92,14 +94,14 @@ async def kpis_of_schema(
     at: datetime,
 ) -> dict[str, object]:
     await connection.execute(f"SET search_path = {quote_ident(schema)}")
-    cache = EventCache(p.zone for p in promises)
+    cache = BucketCache(p.zone for p in promises)
     await cache.catch_up(connection)
-    return {
-        p.id: promise_view(
-            evaluate_log(p, cache.log(p.zone), at, calendars=calendars, promises=promises)
-        ).model_dump(mode="json")
-        for p in promises
-    }
+    kpis: dict[str, object] = {}
+    for promise in promises:
+        facts = await cache.log_at(connection, promise.zone, at)
+        evaluated = evaluate_log(promise, facts, at, calendars=calendars, promises=promises)
+        kpis[promise.id] = promise_view(evaluated).model_dump(mode="json")
+    return kpis
 
 
 async def _behind(

@@ -47,10 +47,10 @@ async def events_numbered(
         " FROM applied_events WHERE seq = ANY($1::bigint[]) ORDER BY seq",
         list(seqs),
     )
-    return [(row["seq"], _known(row)) for row in rows]
+    return [(row["seq"], known_event(row)) for row in rows]
 
 
-def _known(row: Any) -> KnownEvent:
+def known_event(row: Any) -> KnownEvent:
     envelope = CloudEvent(
         specversion=SPEC_VERSION,
         id=row["id"],
@@ -152,7 +152,7 @@ async def applied_event(
         source,
         event_id,
     )
-    return None if row is None else (_known(row), row["applied_at"])
+    return None if row is None else (known_event(row), row["applied_at"])
 
 
 async def retraction_of(connection: Connection, source: str, event_id: str) -> str | None:

@@ -1,11 +1,11 @@
-"""The events every instance has applied, as this instance knows them.
+"""The KPI state every instance has applied to, as this instance knows it.
 
-An instance adds the events it applies itself as soon as their transaction commits (see
-`handlers`); what the other instances apply it reads from the shared table (`EventCache`'s
-catch-up). So that answers cost nothing while nothing changed elsewhere, each batch applied
-tells the other instances so (NOTIFY on `CHANNEL`, with the applying instance's name in the
-payload), and an instance catches up only once told, when asked to (the evaluator's timer),
-and whenever it cannot listen (its listening connection lost: it may have missed a notice).
+The state is in the database (`kpi_buckets`); an instance reads what changed since it last
+looked (`BucketCache`'s catch-up). So that answers cost nothing while nothing changed, each
+batch applied tells the other instances so (NOTIFY on `CHANNEL`, with the applying
+instance's name in the payload), and an instance catches up only once told or once it
+applied a batch itself, when asked to (the evaluator's timer), and whenever it cannot listen
+(its listening connection lost: it may have missed a notice).
 """
 
 import asyncio
@@ -13,7 +13,7 @@ import logging
 
 import asyncpg
 
-from services.metrics.event_cache import EventCache
+from services.metrics.bucket_cache import BucketCache
 from shared.db import UNREACHABLE, Connection
 from shared.db.notices import listen
 
@@ -28,7 +28,7 @@ async def tell_applied(connection: Connection, instance: str) -> None:
 
 
 class SharedEvents:
-    def __init__(self, cache: EventCache, pool: asyncpg.Pool, dsn: str, instance: str) -> None:
+    def __init__(self, cache: BucketCache, pool: asyncpg.Pool, dsn: str, instance: str) -> None:
         self.cache = cache
         self._pool = pool
         self._dsn = dsn
@@ -69,6 +69,10 @@ class SharedEvents:
     async def listen(self) -> None:
         """Hear the other instances' notices until cancelled, connecting again when lost."""
         await listen(self._dsn, CHANNEL, self._heard, self._hearing)
+
+    def changed(self) -> None:
+        """This instance applied a batch: the next ask catches up."""
+        self._told = True
 
     def _hearing(self, listening: bool) -> None:
         self._listening = listening

@@ -215,17 +215,26 @@ def upcast(
 
 def parse_data(event: CloudEvent, types: Mapping[str, type[EventData]] = EVENT_TYPES) -> EventData:
     """The typed data of an event, upcast to the current schema version of its type."""
-    model = types.get(event.type)
+    return parse_typed(event.type, event.schemaversion, event.data, types)
+
+
+def parse_typed(
+    event_type: str,
+    version: int,
+    data: dict[str, Any],
+    types: Mapping[str, type[EventData]] = EVENT_TYPES,
+) -> EventData:
+    """Data of `event_type` written at schema `version`, typed and upcast to the current one."""
+    model = types.get(event_type)
     if model is None:
         known = ", ".join(sorted(types))
-        raise InvalidEvent.single("type", f"unknown event type {event.type!r}; known: {known}")
-    if event.schemaversion > model.VERSION:
+        raise InvalidEvent.single("type", f"unknown event type {event_type!r}; known: {known}")
+    if version > model.VERSION:
         raise InvalidEvent.single(
             "schemaversion",
-            f"version {event.schemaversion} of {event.type} is newer than this service "
-            f"knows ({model.VERSION})",
+            f"version {version} of {event_type} is newer than this service knows ({model.VERSION})",
         )
-    data = upcast(event.type, event.schemaversion, event.data, model.VERSION)
+    data = upcast(event_type, version, data, model.VERSION)
     try:
         return model.model_validate(data)
     except ValidationError as error:

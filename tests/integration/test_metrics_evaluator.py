@@ -7,8 +7,8 @@ import asyncio
 import asyncpg
 from aiokafka.errors import KafkaTimeoutError
 
+from services.metrics.bucket_cache import BucketCache
 from services.metrics.evaluator import KpiEvaluator
-from services.metrics.event_cache import EventCache
 from services.metrics.ownership import Claims
 from services.metrics.shared_events import SharedEvents
 from shared.messaging.assignment import Assignment
@@ -70,7 +70,7 @@ def evaluator_over(
         promises=promises,
         calendars=school_holiday_calendars(),
         events=SharedEvents(
-            EventCache(promise.zone for promise in promises), metrics_pool, database_url, "test"
+            BucketCache(promise.zone for promise in promises), metrics_pool, database_url, "test"
         ),
         clock=lambda: local(2017, 3, 15, 9),
         output_topic="lofte.metrics.v1",

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from shared.contracts.kpis import Status
 from shared.http.paging import encode_cursor
 from tests.keys import bearer, staff_key
 from tests.notifications_harness import Harness, every, listed, status_changed
@@ -65,7 +66,7 @@ def assert_linked(reading: Reading, *filters: str) -> None:
 async def missed(notifications: Harness) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called as an admin, once MISSED is told and sent."""
     clock = notifications.clock
-    await notifications.produce([status_changed(c, "missed", clock.now) for c in MISSED])
+    await notifications.produce([status_changed(c, Status.MISSED, clock.now) for c in MISSED])
     async with notifications.running() as (client, _inbox):
         await eventually(lambda: listed(client), lambda found: len(found) == 8)
         clock.advance(seconds=10)
@@ -78,7 +79,7 @@ async def missed(notifications: Harness) -> AsyncIterator[httpx.AsyncClient]:
 
 async def later_missed(notifications: Harness) -> None:
     notifications.clock.advance(seconds=1)
-    await notifications.produce([status_changed(LATER, "missed", notifications.clock.now)])
+    await notifications.produce([status_changed(LATER, Status.MISSED, notifications.clock.now)])
 
 
 async def test_notifications_page_newest_first_each_once_while_new_ones_arrive(

@@ -575,6 +575,26 @@ def test_public_site_waits_for_nothing_and_reads_the_metrics_service_by_its_comp
     )
 
 
+# Who reads the metrics service's API inside the stack, and the shell variable its key is in.
+METRICS_READERS = {
+    "activities": "RECEIPTS_METRICS_API_KEY",
+    "notifications": "DIGEST_METRICS_API_KEY",
+    "public": "PUBLIC_METRICS_API_KEY",
+}
+
+
+@pytest.mark.parametrize(("name", "key_variable"), METRICS_READERS.items())
+def test_service_reads_the_metrics_service_by_its_compose_name_with_a_key_of_its_own(
+    name: str, key_variable: str
+) -> None:
+    compose = load_compose({key_variable: f"{name}-key"})
+    environment = environment_of(service(compose, name))
+    metrics = urlsplit(environment["METRICS_URL"])
+
+    assert (metrics.hostname, str(metrics.port)) == ("metrics", container_port(compose, "metrics"))
+    assert environment["METRICS_API_KEY"] == f"{name}-key"
+
+
 # --- the tests: the image recipe ------------------------------------------------------------
 
 

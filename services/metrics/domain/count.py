@@ -33,7 +33,7 @@ _NOTHING = Tally(0, {}, has_data=False)
 
 def _counted(target: CountTarget, activities: Sequence[Fact[ActivityCompleted]]) -> int:
     if target.condition is None:
-        return len(activities)
+        return sum(activity.weight for activity in activities)
     # A condition reads only who took part, and a year of activities holds few distinct
     # head counts: each is judged once, not once per activity.
     verdicts: dict[tuple[object, ...] | None, bool] = {}
@@ -45,7 +45,7 @@ def _counted(target: CountTarget, activities: Sequence[Fact[ActivityCompleted]])
         verdict = verdicts.get(key)
         if verdict is None:
             verdict = verdicts[key] = target.counts(activity.data)
-        done += verdict
+        done += verdict * activity.weight
     return done
 
 

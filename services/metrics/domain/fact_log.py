@@ -127,6 +127,16 @@ class FactLog:
                 )
             )
 
+    def add_counted(
+        self,
+        activities: Mapping[Group, Iterable[Fact[ActivityCompleted]]],
+        incidents: Iterable[Fact[IncidentRecorded]],
+    ) -> None:
+        """Add facts that stand for `weight` events each (distinct from every event added)."""
+        for group, facts in activities.items():
+            self._activities[group].pending.extend(facts)
+        self._incidents.pending.extend(incidents)
+
     def facts_at(self, at: datetime, selection: Selection | None = None) -> Facts:
         """The facts dated at or before `at`, without those retracted by then; of the
         commitments' facts, those `selection` takes (all of them without one)."""

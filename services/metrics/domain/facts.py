@@ -60,6 +60,9 @@ class Fact(Generic[D]):
     data: D
     source: str
     id: str
+    # How many events alike (the same day and data) the fact stands for: the first of them,
+    # by (time, source, id), is the one it shows. See `buckets`.
+    weight: int = 1
 
 
 ORDER = attrgetter("time", "source", "id")

@@ -65,13 +65,16 @@ def crime_tally(measure: CrimeStatistics, facts: Facts, reach: Reach) -> Tally:
     for incident in incidents:
         data = incident.data
         if data.category in counts and measure.age_band in (None, data.age_band):
-            counts[data.category] += data.count
+            counts[data.category] += data.count * incident.weight
     return Tally(sum(counts.values()), counts, has_data=bool(incidents))
 
 
 def activity_tally(commitments: Sequence[str], facts: Facts, reach: Reach) -> Tally:
     """Completed activities of the commitments, by commitment."""
-    counts = {c: len(reach.select(facts.activities_of(c))) for c in commitments}
+    counts = {
+        c: sum(activity.weight for activity in reach.select(facts.activities_of(c)))
+        for c in commitments
+    }
     total = sum(counts.values())
     return Tally(total, counts, has_data=total > 0)
 

@@ -1,0 +1,170 @@
+"""The KPI state the metrics service keeps in PostgreSQL (events alike folded into buckets,
+`kpi_buckets`) gives exactly the KPIs the pure engine gives over the same set of events:
+whatever the batches, their order and concurrency, the duplicates and the retractions
+(before or after their event, dated before or after the instant asked about), as of any
+instant, inside a day too; and whether a zone's buckets were kept from the start or built
+from the events applied before."""
+
+import asyncio
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.activities.domain.acceptance import accept
+from services.activities.domain.catalogue import Catalogue
+from services.metrics import kpi_buckets, repository
+from services.metrics.bucket_cache import BucketCache
+from services.metrics.domain.engine import evaluate, evaluate_log
+from services.metrics.domain.facts import KnownEvent
+from services.metrics.kpi_views import promise_view
+from shared.contracts.cloudevents import parse_structured
+from shared.contracts.errors import InvalidEvent
+from shared.contracts.events import parse_data
+from shared.promises import default_promises
+from simulator.stream import events_of_day
+from tests.unit.lund_events import activity, local, retraction
+
+LUND = default_promises()[0]
+# Inside days with events, at ends of periods, and a year on (compared with a year before).
+INSTANTS = (
+    local(2017, 3, 14, 12, 30),
+    local(2017, 6, 15, 14, 5),
+    local(2017, 12, 31, 23, 59),
+    local(2018, 1, 15, 9),
+    local(2018, 3, 14, 12, 30),
+)
+
+
+def simulated(first: date, last: date, seed: int) -> list[KnownEvent]:
+    """What the partner simulator reports from `first` to `last`, as accepted."""
+    catalogue = Catalogue(default_promises())
+    accepted = []
+    day = first
+    while day <= last:
+        for document in events_of_day(day, seed):
+            try:
+                event = accept(parse_structured(document), local(2030, 1, 1), catalogue).event
+            except InvalidEvent:
+                continue
+            accepted.append(KnownEvent(event, parse_data(event)))
+        day += timedelta(days=1)
+    return accepted
+
+
+def with_retractions(events: list[KnownEvent], rng: random.Random) -> list[KnownEvent]:
+    """Some events retracted: a little after they happened, or much later."""
+    retractions = []
+    for event in rng.sample(events, len(events) // 25):
+        delay = timedelta(hours=rng.choice([1, 30, 24 * 120]))
+        retractions.append(retraction(event, event.envelope.time + delay))
+    return events + retractions
+
+
+def shuffled_batches(events: list[KnownEvent], rng: random.Random) -> list[Sequence[KnownEvent]]:
+    """The events in any order, some twice, in batches of any size."""
+    sent = events + rng.sample(events, len(events) // 20)
+    rng.shuffle(sent)
+    batches: list[Sequence[KnownEvent]] = []
+    while sent:
+        size = rng.randint(1, 300)
+        batches.append(sent[:size])
+        sent = sent[size:]
+    return batches
+
+
+async def apply(pool: asyncpg.Pool, batch: Sequence[KnownEvent]) -> None:
+    """What the consumer does with a batch, in one transaction."""
+    async with pool.acquire() as connection, connection.transaction():
+        new = await repository.record_applied(connection, batch)
+        await kpi_buckets.fold_in(connection, sorted(new.values()))
+
+
+async def apply_two_at_once(pool: asyncpg.Pool, batches: list[Sequence[KnownEvent]]) -> None:
+    """As two instances would: each applies every other batch, at the same time."""
+
+    async def instance(mine: list[Sequence[KnownEvent]]) -> None:
+        for batch in mine:
+            await apply(pool, batch)
+
+    await asyncio.gather(instance(batches[0::2]), instance(batches[1::2]))
+
+
+async def kpis_of_state(pool: asyncpg.Pool, cache: BucketCache, at: datetime) -> dict[str, Any]:
+    async with pool.acquire() as connection:
+        await cache.catch_up(connection)
+        facts = await cache.log_at(connection, LUND.zone, at)
+    return promise_view(evaluate_log(LUND, facts, at, promises=[LUND])).model_dump(mode="json")
+
+
+def kpis_of_engine(events: list[KnownEvent], at: datetime) -> dict[str, Any]:
+    return promise_view(evaluate(LUND, events, at, promises=[LUND])).model_dump(mode="json")
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+async def test_the_kept_state_gives_the_kpis_of_the_engine_over_the_same_events(
+    metrics_pool: asyncpg.Pool, seed: int
+) -> None:
+    rng = random.Random(seed)
+    events = with_retractions(simulated(date(2017, 1, 1), date(2018, 3, 20), seed), rng)
+    batches = shuffled_batches(events, rng)
+    before_any_zone_is_kept = len(batches) // 3
+
+    await apply_two_at_once(metrics_pool, batches[:before_any_zone_is_kept])
+    cache = BucketCache([LUND.zone])
+    first_look = await kpis_of_state(metrics_pool, cache, INSTANTS[0])
+    await apply_two_at_once(metrics_pool, batches[before_any_zone_is_kept:])
+
+    assert first_look == kpis_of_engine(
+        [e for batch in batches[:before_any_zone_is_kept] for e in batch], INSTANTS[0]
+    )
+    for at in INSTANTS:
+        assert await kpis_of_state(metrics_pool, cache, at) == kpis_of_engine(events, at), at
+
+
+async def test_retractions_before_their_events_and_dated_after_the_instant_count_as_in_the_engine(
+    metrics_pool: asyncpg.Pool,
+) -> None:
+    events = simulated(date(2017, 5, 1), date(2017, 5, 31), seed=5)
+    first, second = [e for e in events if e.envelope.type == "activity.completed"][:2]
+    later = retraction(first, local(2017, 7, 1))
+    at_once = retraction(second, second.envelope.time + timedelta(minutes=5))
+    cache = BucketCache([LUND.zone])
+    await kpis_of_state(metrics_pool, cache, INSTANTS[0])  # the zone is kept from the start
+
+    await apply(metrics_pool, [later, at_once])
+    await apply(metrics_pool, events)
+
+    everything = [*events, later, at_once]
+    for at in (local(2017, 6, 15, 14, 5), local(2017, 7, 2)):
+        assert await kpis_of_state(metrics_pool, cache, at) == kpis_of_engine(everything, at)
+
+
+async def test_the_state_grows_with_the_days_not_with_the_events(
+    metrics_pool: asyncpg.Pool,
+) -> None:
+    walks = [
+        activity(
+            "handelsebaserade-trygghetsvandringar",
+            local(2017, 5, 1 + n % 5, 18, n % 60),
+            event_id=f"w{n}",
+        )
+        for n in range(2_000)
+    ]
+    cache = BucketCache([LUND.zone])
+    at = local(2017, 6, 1)
+    await kpis_of_state(metrics_pool, cache, at)
+
+    for start in range(0, len(walks), 500):
+        await apply(metrics_pool, walks[start : start + 500])
+    kpis = await kpis_of_state(metrics_pool, cache, at)
+
+    assert len(cache) == 5  # one a day
+    assert kpis == kpis_of_engine(walks, at)
+    walks_done = next(
+        c for c in kpis["commitments"] if c["id"] == "handelsebaserade-trygghetsvandringar"
+    )
+    assert walks_done["done"] == 2_000
