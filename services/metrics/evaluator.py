@@ -141,11 +141,12 @@ class KpiEvaluator:
 
     async def evaluate_all(self, *, catch_up: bool = True) -> None:
         at = self._clock()
+        # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
+        # the consumer's answer waits for. And before catching up: what the consumer had
+        # handled when it answered is then in the state read.
+        caught_up = await self._claims.caught_up()
         await self.events.refresh(always=catch_up)
         self.evaluated_events = self.events.cache.applied
-        # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
-        # the consumer's answer waits for.
-        caught_up = await self._claims.caught_up()
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:
             live = await self._claims.live(connection, caught_up)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import asyncpg
+from aiokafka import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -40,7 +41,7 @@ from shared.db import UNREACHABLE, Connection
 from shared.messaging.applied import Applied
 from shared.messaging.assignment import Assignment
 from shared.messaging.dead_letter import DeadLetters
-from shared.messaging.progress import Positions, Progress
+from shared.messaging.progress import HandledPositions, Positions, Progress
 from shared.messaging.readable_headers import Record, readable_headers, undecoded
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,9 @@ class BatchConsumer(Generic[T]):
         self.progress = Progress(topic, metrics.lag, self._positions)
         self.assignment = Assignment(topic)
         self.assignment.when_revoked(self.progress.forget_lag)
+        # How far each partition's batches were handled, since it was last assigned.
+        self._handled: dict[TopicPartition, int] = {}
+        self.assignment.when_revoked(self._forget_handled)
         self.failure_pause_seconds = 1.0
 
     def subscribe(self, broker: KafkaBroker) -> None:
@@ -148,6 +152,7 @@ class BatchConsumer(Generic[T]):
         async def on_batch(message: KafkaMessage) -> None:
             try:
                 await self.process(message.raw_message)
+                self._handled_up_to(message.raw_message)
             except Exception:
                 # Nothing of this batch may be committed: rewind and let it come again, after
                 # a pause so that a lasting fault (say, Kafka refusing the dead letter) does
@@ -161,7 +166,17 @@ class BatchConsumer(Generic[T]):
         self._subscriber = subscriber
 
     def _positions(self) -> Positions | None:
-        return self._subscriber.consumer if self._subscriber is not None else None
+        consumer = self._subscriber.consumer if self._subscriber is not None else None
+        return HandledPositions(consumer, self._handled) if consumer is not None else None
+
+    def _handled_up_to(self, records: Sequence[Record]) -> None:
+        for record in records:
+            partition = TopicPartition(record.topic, record.partition)
+            self._handled[partition] = max(self._handled.get(partition, 0), record.offset + 1)
+
+    def _forget_handled(self, partitions: frozenset[int]) -> None:
+        for partition in [p for p in self._handled if p.partition in partitions]:
+            del self._handled[partition]
 
     async def process(self, records: Sequence[Record]) -> None:
         started = time.perf_counter()

@@ -29,6 +29,36 @@ class Positions(Protocol):
     def partitions_for_topic(self, topic: str) -> set[int] | None: ...
 
 
+class GroupConsumer(Positions, Protocol):
+    async def committed(self, partition: TopicPartition) -> int | None: ...
+
+
+class HandledPositions:
+    """A consumer's answers, except that a partition counts as read only as far as its
+    batches were handled (applied, or dead-lettered, and committed): a batch fetched and
+    still being applied is not read yet, so whoever waits to be caught up waits for it."""
+
+    def __init__(self, consumer: GroupConsumer, handled: dict[TopicPartition, int]) -> None:
+        self._consumer = consumer
+        self._handled = handled
+
+    def assignment(self) -> set[TopicPartition]:
+        return self._consumer.assignment()
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return await self._consumer.end_offsets(partitions)
+
+    async def position(self, partition: TopicPartition) -> int:
+        handled = self._handled.get(partition)
+        if handled is not None:
+            return handled
+        # Nothing handled since it was assigned: as far as the group committed before.
+        return await self._consumer.committed(partition) or 0
+
+    def partitions_for_topic(self, topic: str) -> set[int] | None:
+        return self._consumer.partitions_for_topic(topic)
+
+
 class Progress:
     def __init__(self, topic: str, lag: Gauge, positions: Callable[[], Positions | None]) -> None:
         self.topic = topic

@@ -7,7 +7,7 @@ from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import ConsumerMetrics
-from shared.messaging.progress import Progress
+from shared.messaging.progress import HandledPositions, Progress
 
 
 @dataclass
@@ -74,3 +74,27 @@ async def test_lag_is_exported_per_partition_and_forgotten_when_the_partition_go
     assert registry.get_sample_value("lofte_consumer_lag", labels) == 20
     progress.forget_lag(frozenset({0}))
     assert registry.get_sample_value("lofte_consumer_lag", labels) is None
+
+
+@dataclass
+class FetchingConsumer(Partitions):
+    """A consumer that has fetched up to `read_up_to`, and whose group committed `committed`."""
+
+    committed_offset: int | None = None
+
+    async def committed(self, _partition: TopicPartition) -> int | None:
+        return self.committed_offset
+
+
+async def test_a_batch_fetched_but_still_being_applied_is_not_read_yet() -> None:
+    fetched = FetchingConsumer(end=10, read_up_to=10, committed_offset=4)
+    handled: dict[TopicPartition, int] = {}
+    consumer = Progress(
+        "t", ConsumerMetrics(CollectorRegistry()).lag, lambda: HandledPositions(fetched, handled)
+    )
+
+    before = await consumer.caught_up()  # fetched to the end; applied up to what was committed
+    handled[TopicPartition("t", 0)] = 10  # its batch applied
+    after = await consumer.caught_up()
+
+    assert (before, after) == (False, True)
