@@ -169,8 +169,9 @@ def build() -> dashboard.Dashboard:
     board = board.with_panel(
         timeseries_panel(
             "Meddelanden",
-            "Mottagna per konsument och publicerade per ämne (faststream). / Received per "
-            "handler and published per destination.",
+            "Mottagna per konsument och publicerade per ämne (faststream), och skickade från "
+            "outbox. / Received per handler, published per destination, and relayed from the "
+            "outbox.",
             "cps",
         )
         .with_target(
@@ -185,6 +186,13 @@ def build() -> dashboard.Dashboard:
                 rate("faststream_published_messages_total", "job, destination"),
                 "{{job}} publicerade {{destination}}",
                 "B",
+            )
+        )
+        .with_target(
+            series(
+                rate("lofte_outbox_published_records_total", "job"),
+                "{{job}} skickade från outbox",
+                "C",
             )
         )
     )
