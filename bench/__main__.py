@@ -18,6 +18,8 @@ BENCHMARKS = {
     "replay": "bench.replay",
     "freshness": "bench.freshness",
     "ingest": "bench.ingest",
+    "kafka-ingest": "bench.kafka_ingest",
+    "import": "bench.file_import",
     "footprint": "bench.footprint",
 }
 
