@@ -8,7 +8,6 @@ from typing import Any
 
 from services.activities import SCHEMA
 from services.activities.domain import AcceptedEvent
-from shared.contracts.cloudevents import to_structured
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
 from shared.messaging.outbox_rows import OutgoingRecord, notify_channel
@@ -65,7 +64,8 @@ async def store(
         [a.event.time for a in accepted],
         [a.data.commitment_id() for a in accepted],
         [json.dumps(a.organisations) for a in accepted],
-        [json.dumps(to_structured(a.event), ensure_ascii=False) for a in accepted],
+        # As `to_structured` gives it, written by pydantic at once: jsonb keeps the same value.
+        [a.event.model_dump_json(exclude_none=True) for a in accepted],
         reported_by,
         [a.placement.promise.id if a.placement else None for a in accepted],
         [a.data.event_id if isinstance(a.data, EventRetracted) else None for a in accepted],

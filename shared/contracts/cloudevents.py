@@ -200,4 +200,4 @@ def from_kafka(value: bytes | None, headers: Iterable[tuple[str, bytes]]) -> Clo
         raise InvalidEvent.single("value", "is nested too deeply") from None
     except json.JSONDecodeError as error:
         raise InvalidEvent.single("value", f"is not valid JSON: {error.msg}") from None
-    return parse_structured(attributes)
+    return parse_structured(attributes, from_nul_free_text=nul_free(value))
