@@ -8,6 +8,7 @@ codec and middlewares cost more than the send itself. What lands on the topic is
 first and a `correlation_id` of the record's own, as faststream gives every record.
 """
 
+import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
 
@@ -17,6 +18,8 @@ from faststream.kafka import KafkaBroker
 from shared.messaging.outbox_rows import OutgoingRecord
 
 CONTENT_TYPE = "content-type"
+# Records handed to the producer between two chances for the event loop to run others.
+YIELD_EVERY = 250
 
 
 def kafka_producer(broker: KafkaBroker) -> AIOKafkaProducer:
@@ -42,12 +45,22 @@ async def send_all(producer: AIOKafkaProducer, records: Sequence[OutgoingRecord]
     records of each partition, so of each key, as they are given. One flush waits for all
     their batches, cheaper than a gather over thousands of futures; awaiting each future
     after it (done by then) raises the first failure, as the gather would."""
-    acknowledged = [
-        await producer.send(
-            record.topic, record.value, key=record.key, headers=kafka_headers(record.headers)
+    acknowledged = []
+    for start in range(0, len(records), YIELD_EVERY):
+        acknowledged.extend(
+            [
+                await producer.send(
+                    record.topic,
+                    record.value,
+                    key=record.key,
+                    headers=kafka_headers(record.headers),
+                )
+                for record in records[start : start + YIELD_EVERY]
+            ]
         )
-        for record in records
-    ]
+        # Handing a record over does not wait, so a round of thousands would hold the event
+        # loop (and every request the service is answering) for a tenth of a second or more.
+        await asyncio.sleep(0)
     await producer.flush()
     for sent in acknowledged:
         await sent
