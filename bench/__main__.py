@@ -19,6 +19,8 @@ BENCHMARKS = {
     "scaling": "bench.scaling",
     "freshness": "bench.freshness",
     "ingest": "bench.ingest",
+    "kafka-ingest": "bench.kafka_ingest",
+    "import": "bench.file_import",
     "footprint": "bench.footprint",
 }
 

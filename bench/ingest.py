@@ -4,7 +4,10 @@ The activities service runs as a process with its PostgreSQL and Kafka (outbox r
 the baseline (`bench.bare_app`) only parses the same JSON, under the same uvicorn settings.
 wrk sends Lund partner events with the key of a real organisation (polisen), each event new,
 one a request or a batch of 100, to both in turn. Afterwards the register must hold every
-event the service acknowledged: a benchmark that drops data measures nothing.
+event the service acknowledged: a benchmark that drops data measures nothing. For each shape
+the CPU time the service and PostgreSQL spent for each event is counted too (`bench.cpu`),
+until the relay has emptied the outbox again: on a shared machine it compares across runs
+where requests/s do not.
 
 Target (issue #7): the service's requests/s at least half the bare endpoint's, both shapes.
 """
@@ -16,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.cpu import Spent
 from bench.harness import Bench, Result, Target
 from bench.load import Load, run_wrk, write_data
 from bench.partner_events import acceptable, first_year
@@ -55,11 +59,17 @@ def templates() -> list[dict[str, Any]]:
 class Ingest:
     """One run: the service and the baseline up, wrk's data (key and events) written."""
 
-    def __init__(self, processes: Processes, data: Path, register: Register, quick: bool) -> None:
+    def __init__(
+        self, processes: Processes, data: Path, register: Register, quick: bool, database_url: str
+    ) -> None:
         self.service, self.bare = processes
         self.data = data
         self.register = register
+        # Per shape of new events: CPU µs of the service and of PostgreSQL for each event.
+        self.cpu_per_event: dict[str, tuple[float, float]] = {}
+        self.drained: dict[str, float] = {}  # seconds from the end of a load to an empty outbox
         self.warm_up, self.measure = (1, 2) if quick else (WARM_UP, MEASURE)
+        self.spent = Spent(self.service.process.pid, database_url)
 
     @classmethod
     async def prepare(
@@ -68,12 +78,13 @@ class Ingest:
         await asyncio.gather(*map(wait_ready, processes))
         key = await create_key(database_url, ORGANISATION)
         data = write_data(folder / "ingest-events.lua", key, templates())
-        return cls(processes, data, Register(database_url), quick)
+        return cls(processes, data, Register(database_url), quick, database_url)
 
     async def load(self, target: ServiceProcess, shape: Shape, *, distinct: int = 0) -> Load:
         """A warm-up, then the measured run; on the service, each checked against the register."""
         for seconds in (self.warm_up, self.measure):
             before = await self.register.count() if target is self.service else 0
+            self.spent.start()
             load = await run_wrk(
                 target.url,
                 self.data,
@@ -89,7 +100,17 @@ class Ingest:
                 )
             if target is self.service:
                 added = await self.register.settled() - before
+                # The relay's share of each event is spent once the outbox is empty again.
+                drained = await self.register.outbox_drained(OUTBOX_WITHIN)
+                self.spent.stop()
                 self.register.check(load, shape.size, shape.connections, added, distinct=distinct)
+                if not distinct:
+                    self.drained[shape.name] = drained
+                    spent = self.spent
+                    self.cpu_per_event[shape.name] = (
+                        spent.service / added * 1e6,
+                        spent.database / added * 1e6,
+                    )
         return load
 
 
@@ -120,13 +141,17 @@ async def run(bench: Bench) -> Result:
             for shape in SHAPES:
                 bare = await ingest.load(ingest.bare, shape)
                 record(result, shape, await ingest.load(ingest.service, shape), bare)
+                service_cpu, database_cpu = ingest.cpu_per_event[shape.name]
+                result.add(f"{shape.name} service CPU a event", service_cpu, "µs")
+                result.add(f"{shape.name} PostgreSQL CPU a event", database_cpu, "µs")
                 if shape.size == 1:
                     # Right after the new events, so that both meet the same machine.
                     again = await ingest.load(ingest.service, shape, distinct=RESENT)
                     new_rate = result.figures["single requests/s"]
                     result.add("single duplicates requests/s", again.per_second, "req/s")
                     result.add("duplicate ratio", again.per_second / new_rate, "× new requests/s")
-            result.add("outbox drained", await ingest.register.outbox_drained(OUTBOX_WITHIN), "s")
+            for name, seconds in ingest.drained.items():
+                result.add(f"{name} outbox drained", seconds, "s")
             result.add("events acknowledged", ingest.register.acknowledged, "events")
             result.add("events registered", ingest.register.registered, "events")
     connections = ", ".join(f"{shape.name} {shape.connections}" for shape in SHAPES)

@@ -12,8 +12,8 @@ from services.activities.domain import Forbidden
 from services.activities.handlers import Ingest
 from shared.access import Principal
 from shared.access.http import Caller, caller
-from shared.contracts.cloudevents import WithinCalendar, parse_structured
-from shared.contracts.errors import InvalidEvent, validate_each
+from shared.contracts.cloudevents import WithinCalendar, nul_free, parse_batch, parse_structured
+from shared.contracts.errors import InvalidEvent
 from shared.contracts.schemas import OPENAPI_REF, PARTNER_TYPES, event_component
 from shared.http.paging import (
     PAGED,
@@ -95,6 +95,7 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
     document = decode_json(body)
     # One look over the whole text; each field is looked at only when it shows something.
     screened = text_is_clean(body)
+    without_nul = nul_free(body)
     try:
         if kind == BATCH:
             if not isinstance(document, list) or not document:
@@ -106,11 +107,13 @@ async def post_events(request: Request, organisation: Organisation) -> JSONRespo
                     f"a batch holds at most {most} events; this one has {len(document)}:"
                     " send it in parts",
                 )
-            events = validate_each(document, parse_structured)
+            events = parse_batch(document, from_nul_free_text=without_nul)
             ids = await ingest.submit_batch(events, organisation, screened=screened)
         else:
             ids = await ingest.submit_one(
-                parse_structured(document), organisation, screened=screened
+                parse_structured(document, from_nul_free_text=without_nul),
+                organisation,
+                screened=screened,
             )
     except Forbidden as error:
         forbidden = ProblemError(403, str(error))

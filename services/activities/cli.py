@@ -38,7 +38,7 @@ from shared.contracts.errors import InvalidEvent
 from shared.db.migrations import migrate
 from shared.db.pool import create_pool
 
-IMPORT_BATCH = 200
+IMPORT_BATCH = 1000
 
 
 def register(commands: Commands) -> None:

@@ -1,19 +1,20 @@
 """The activities service's use cases: accepting events over HTTP and from the ingest topic."""
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import asyncpg
 
-from services.activities import SCHEMA, repository
+from services.activities import repository
 from services.activities.domain import AcceptedEvent, Catalogue, Forbidden, accept, authorize
 from services.activities.domain.acceptance import accept_all
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
 from shared.messaging.applied import Applied
-from shared.messaging.outbox_rows import OutgoingRecord, enqueue
+from shared.messaging.outbox_rows import OutgoingRecord
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,13 @@ class Ingest:
                 authorize(entry, organisation, self.catalogue)
             except Forbidden as error:
                 raise Forbidden(f"[{index}] {error}" if len(accepted) > 1 else str(error)) from None
-        async with self._pool.acquire() as connection, connection.transaction():
+        # Registering is one statement, all or nothing of itself; a retraction first reads
+        # its event, which must still be as read when the retraction is registered.
+        retracting = any(isinstance(entry.data, EventRetracted) for entry in accepted)
+        async with (
+            self._pool.acquire() as connection,
+            connection.transaction() if retracting else contextlib.nullcontext(),
+        ):
             await register(connection, accepted, organisation, self._topic)
         # A duplicate is answered exactly like the first delivery: the partner's retry is safe.
         return [entry.event.id for entry in accepted]
@@ -76,20 +83,14 @@ class IngestFromKafka:
 async def register(
     connection: Connection, accepted: list[AcceptedEvent], reporter: str, topic: str
 ) -> set[tuple[str, str]]:
-    """Register what is new and queue it for the domain topic, inside the caller's transaction."""
+    """Register what is new and queue it for the domain topic, inside the caller's transaction
+    when there is one."""
     accepted = [await _follow_retracted(connection, entry, reporter) for entry in accepted]
-    new = await repository.store(connection, accepted, reporter)
-    fresh: dict[tuple[str, str], AcceptedEvent] = {}
-    for entry in accepted:
-        identity = (entry.event.source, entry.event.id)
-        if identity in new:
-            fresh.setdefault(identity, entry)
-    await enqueue(
-        connection, SCHEMA, [OutgoingRecord.of(entry.event, topic) for entry in fresh.values()]
-    )
+    outgoing = [OutgoingRecord.of(entry.event, topic) for entry in accepted]
+    new = await repository.store(connection, accepted, reporter, outgoing)
     # One line a batch: at a partner's full rate a line per event would cost more than
     # registering it. The register itself is the record of each event.
-    log.info("registered %d new events, %d already known", len(fresh), len(accepted) - len(fresh))
+    log.info("registered %d new events, %d already known", len(new), len(accepted) - len(new))
     if log.isEnabledFor(logging.DEBUG):
         for entry in accepted:
             log.debug(

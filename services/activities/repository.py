@@ -6,30 +6,56 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from services.activities import SCHEMA
 from services.activities.domain import AcceptedEvent
-from shared.contracts.cloudevents import to_structured
 from shared.contracts.events import EventRetracted
 from shared.db import Connection
+from shared.messaging.outbox_rows import OutgoingRecord, notify_channel
 
 
 async def store(
-    connection: Connection, accepted: Sequence[AcceptedEvent], reported_by: str
+    connection: Connection,
+    accepted: Sequence[AcceptedEvent],
+    reported_by: str,
+    outgoing: Sequence[OutgoingRecord],
 ) -> set[tuple[str, str]]:
-    """Insert the events not yet registered; return the (source, id) of those that were new."""
+    """Insert the events not yet registered and queue each new one's record (`outgoing`, one
+    per event, in order) in the outbox, the first of equal events once; wake the relay when
+    any was new. Return the (source, id) of those that were new.
+
+    One statement: all or nothing without a transaction of its own, and one round trip
+    whatever the batch's size.
+    """
     rows = await connection.fetch(
         """
-        INSERT INTO register
-            (source, id, type, subject, occurred_at, commitment, organisations, event,
-             reported_by, promise, retracts)
-        SELECT source, id, type, subject, occurred_at, commitment,
-               ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9, promise,
-               retracts
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                    $6::text[], $7::jsonb[], $8::jsonb[], $10::text[], $11::text[])
-             AS t(source, id, type, subject, occurred_at, commitment, organisations, event,
-                  promise, retracts)
-        ON CONFLICT (source, id) DO NOTHING
-        RETURNING source, id
+        WITH incoming AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                                 $5::timestamptz[], $6::text[], $7::jsonb[], $8::jsonb[],
+                                 $10::text[], $11::text[], $12::text[], $13::bytea[],
+                                 $14::bytea[], $15::jsonb[])
+                WITH ORDINALITY AS t(source, id, type, subject, occurred_at, commitment,
+                                     organisations, event, promise, retracts, topic, key,
+                                     value, headers, n)
+        ), new AS (
+            INSERT INTO register
+                (source, id, type, subject, occurred_at, commitment, organisations, event,
+                 reported_by, promise, retracts)
+            SELECT source, id, type, subject, occurred_at, commitment,
+                   ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9,
+                   promise, retracts
+            FROM incoming ORDER BY n
+            ON CONFLICT (source, id) DO NOTHING
+            RETURNING source, id
+        ), queued AS (
+            INSERT INTO outbox (topic, key, value, headers)
+            SELECT topic, key, value, headers
+            FROM (SELECT DISTINCT ON (source, id) incoming.*
+                  FROM incoming JOIN new USING (source, id)
+                  ORDER BY source, id, n) AS first_of_each
+            ORDER BY n
+        )
+        -- Evaluated once, and only when a row is new: the relay is woken when there is work.
+        SELECT source, id, (SELECT pg_notify($16, '') IS NULL) AS woke FROM new
         """,
         [a.event.source for a in accepted],
         [a.event.id for a in accepted],
@@ -38,10 +64,16 @@ async def store(
         [a.event.time for a in accepted],
         [a.data.commitment_id() for a in accepted],
         [json.dumps(a.organisations) for a in accepted],
-        [json.dumps(to_structured(a.event), ensure_ascii=False) for a in accepted],
+        # As `to_structured` gives it, written by pydantic at once: jsonb keeps the same value.
+        [a.event.model_dump_json(exclude_none=True) for a in accepted],
         reported_by,
         [a.placement.promise.id if a.placement else None for a in accepted],
         [a.data.event_id if isinstance(a.data, EventRetracted) else None for a in accepted],
+        [r.topic for r in outgoing],
+        [r.key for r in outgoing],
+        [r.value for r in outgoing],
+        [json.dumps(dict(r.headers)) for r in outgoing],
+        notify_channel(SCHEMA),
     )
     return {(row["source"], row["id"]) for row in rows}
 

@@ -5,12 +5,14 @@ import pytest
 from shared.contracts.cloudevents import (
     encoded,
     from_kafka,
+    nul_free,
+    parse_batch,
     parse_structured,
     to_kafka_headers,
     to_kafka_value,
     to_structured,
 )
-from shared.contracts.errors import InvalidEvent
+from shared.contracts.errors import InvalidEvent, Problem
 from tests.factories import activity_completed, event
 
 
@@ -95,3 +97,51 @@ def test_problems_never_echo_the_offending_input() -> None:
         parse_structured(document)
 
     assert "191212121212" not in str(error.value)
+
+
+def batch_text(documents: list[object]) -> bytes:
+    return json.dumps(documents).encode()
+
+
+def test_a_batch_is_refused_with_every_events_problems_at_its_index_in_the_single_words() -> None:
+    naive = activity_completed()
+    naive["time"] = "2017-03-06T09:00:00"
+    with_nul = activity_completed()
+    with_nul["data"]["notes"] = "trygghets\x00vandring"
+    documents: list[object] = [activity_completed(), "not an event", naive, with_nul]
+
+    with pytest.raises(InvalidEvent) as error:
+        parse_batch(documents, from_nul_free_text=nul_free(batch_text(documents)))
+
+    assert [p.location for p in error.value.problems] == ["[1]", "[2].time", "[3].data"]
+    alone = [parse_error(d) for d in documents[1:]]
+    assert [p.message for p in error.value.problems] == [p.message for p in alone]
+
+
+def parse_error(document: object) -> Problem:
+    with pytest.raises(InvalidEvent) as error:
+        parse_structured(document)
+    (problem,) = error.value.problems
+    return problem
+
+
+def test_a_batch_of_valid_events_is_each_event_as_parsed_alone() -> None:
+    documents: list[object] = [activity_completed(), activity_completed("trygghetsvandringar")]
+
+    parsed = parse_batch(documents, from_nul_free_text=nul_free(batch_text(documents)))
+
+    assert parsed == [parse_structured(d) for d in documents]
+
+
+def test_a_literal_backslash_u0000_is_text_and_a_nul_is_refused() -> None:
+    literal = activity_completed(notes="written as \\u0000 in C")
+    with_nul = activity_completed(notes="trygghets\x00vandring")
+    assert nul_free(batch_text([activity_completed()]))
+    assert not nul_free(batch_text([literal]))
+
+    (parsed,) = parse_batch([literal], from_nul_free_text=nul_free(batch_text([literal])))
+    with pytest.raises(InvalidEvent) as error:
+        parse_batch([with_nul], from_nul_free_text=nul_free(batch_text([with_nul])))
+
+    assert parsed.data["notes"] == "written as \\u0000 in C"
+    assert [p.location for p in error.value.problems] == ["[0].data"]

@@ -164,8 +164,9 @@ def build() -> dashboard.Dashboard:
     board = board.with_panel(
         timeseries_panel(
             "Meddelanden",
-            "Mottagna per konsument och publicerade per ämne (faststream). / Received per "
-            "handler and published per destination.",
+            "Mottagna per konsument och publicerade per ämne (faststream), och skickade från "
+            "outbox. / Received per handler, published per destination, and relayed from the "
+            "outbox.",
             "cps",
         )
         .with_target(
@@ -180,6 +181,13 @@ def build() -> dashboard.Dashboard:
                 per_second("faststream_published_messages_total", SERVICE, "job, destination"),
                 "{{job}} publicerade {{destination}}",
                 "B",
+            )
+        )
+        .with_target(
+            series(
+                per_second("lofte_outbox_published_records_total", SERVICE, "job"),
+                "{{job}} skickade från outbox",
+                "C",
             )
         )
     )
