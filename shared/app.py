@@ -144,7 +144,8 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                     dsn=str(settings.database_url),
                     schema=spec.schema,
                     pool=pool,
-                    broker=broker,
+                    kafka=kafka,
+                    client_id=f"lofte-{spec.name}-outbox",
                     metrics=OutboxMetrics(registry),
                     on_published=spec.on_published,
                 )

@@ -23,14 +23,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
-from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from shared.background import Round, Rounds
 from shared.db import Connection
 from shared.db.leader import confirm_leader, leader_lock
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox_rows import OutgoingRecord, notify_channel
-from shared.messaging.producer import kafka_producer, send_all
+from shared.messaging.producer import RecordProducer
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ class OutboxRelay:
         dsn: str,
         schema: str,
         pool: asyncpg.Pool,
-        broker: KafkaBroker,
+        kafka: KafkaConnection,
+        client_id: str,
         metrics: OutboxMetrics,
         batch_size: int = BATCH_SIZE,
         idle_poll_seconds: float = 5.0,
@@ -86,7 +87,7 @@ class OutboxRelay:
         self._dsn = dsn
         self._schema = schema
         self._pool = pool
-        self._broker = broker
+        self._producer = RecordProducer(kafka, client_id)
         self._metrics = metrics
         self._batch_size = batch_size
         self._idle_poll_seconds = idle_poll_seconds
@@ -100,7 +101,14 @@ class OutboxRelay:
             log,
             on_failure=lambda _error: self._metrics.failures.inc(),
         )
-        await rounds.run_sessions(lambda: self._leading(rounds))
+        try:
+            await rounds.run_sessions(lambda: self._leading(rounds))
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop its producer (a relay used again starts a new one)."""
+        await self._producer.close()
 
     @contextlib.asynccontextmanager
     async def _leading(self, rounds: Rounds) -> AsyncIterator[Round]:
@@ -132,7 +140,7 @@ class OutboxRelay:
                 OutgoingRecord(row["topic"], row["key"], row["value"], json.loads(row["headers"]))
                 for row in rows
             ]
-            await send_all(kafka_producer(self._broker), records)
+            await self._producer.send_all(records)
             if self._on_published is not None:
                 await self._on_published(connection, [record.headers for record in records])
             await connection.execute(

@@ -1,11 +1,12 @@
 """Records sent as they are: bytes already encoded go to Kafka without faststream's encoding.
 
 The outbox holds each record's value and headers exactly as they are to be published, so the
-relay hands them to the broker's own aiokafka producer (its connection, security, `acks=all`
-and idempotence) instead of publishing each through faststream, whose command objects,
-codec and middlewares cost more than the send itself. What lands on the topic is what
-`KafkaBroker.publish` sent: the same key, value and headers, in the same order, `content-type`
-first and a `correlation_id` of the record's own, as faststream gives every record.
+relay hands them to an aiokafka producer of its own (the service's connection and security,
+`acks=all` and idempotence, as the broker's) instead of publishing each through faststream,
+whose command objects, codec and middlewares cost more than the send itself. What lands on
+the topic is what `KafkaBroker.publish` sent: the same key, value and headers, in the same
+order, `content-type` first and a `correlation_id` of the record's own, as faststream gives
+every record.
 """
 
 import asyncio
@@ -13,19 +14,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 
 from aiokafka import AIOKafkaProducer
-from faststream.kafka import KafkaBroker
 
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox_rows import OutgoingRecord
 
 CONTENT_TYPE = "content-type"
 # Records handed to the producer between two chances for the event loop to run others.
 YIELD_EVERY = 250
-
-
-def kafka_producer(broker: KafkaBroker) -> AIOKafkaProducer:
-    """The connected broker's aiokafka producer (faststream keeps it in a private slot)."""
-    producer: AIOKafkaProducer = broker.config.producer._producer.producer  # type: ignore[attr-defined]
-    return producer
 
 
 def kafka_headers(headers: Mapping[str, str]) -> list[tuple[str, bytes]]:
@@ -38,29 +33,60 @@ def kafka_headers(headers: Mapping[str, str]) -> list[tuple[str, bytes]]:
     return sent
 
 
-async def send_all(producer: AIOKafkaProducer, records: Sequence[OutgoingRecord]) -> None:
-    """Send every record, then wait until Kafka acknowledged them all.
+class RecordProducer:
+    """The producer, started when first needed (Kafka may be away when the service starts)
+    and again after a failed start."""
 
-    Sending all before waiting lets the producer fill its batches; it keeps the order of the
-    records of each partition, so of each key, as they are given. One flush waits for all
-    their batches, cheaper than a gather over thousands of futures; awaiting each future
-    after it (done by then) raises the first failure, as the gather would."""
-    acknowledged = []
-    for start in range(0, len(records), YIELD_EVERY):
-        acknowledged.extend(
-            [
-                await producer.send(
-                    record.topic,
-                    record.value,
-                    key=record.key,
-                    headers=kafka_headers(record.headers),
-                )
-                for record in records[start : start + YIELD_EVERY]
-            ]
-        )
-        # Handing a record over does not wait, so a round of thousands would hold the event
-        # loop (and every request the service is answering) for a tenth of a second or more.
-        await asyncio.sleep(0)
-    await producer.flush()
-    for sent in acknowledged:
-        await sent
+    def __init__(self, kafka: KafkaConnection, client_id: str) -> None:
+        self._kafka = kafka
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+
+    async def _started(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                **self._kafka.aiokafka_options(),
+                client_id=self._client_id,
+                acks="all",
+                enable_idempotence=True,
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def close(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()
+
+    async def send_all(self, records: Sequence[OutgoingRecord]) -> None:
+        """Send every record, then wait until Kafka acknowledged them all.
+
+        Sending all before waiting lets the producer fill its batches; it keeps the order of
+        the records of each partition, so of each key, as they are given. One flush waits for
+        all their batches, cheaper than a gather over thousands of futures; awaiting each
+        future after it (done by then) raises the first failure, as the gather would."""
+        producer = await self._started()
+        acknowledged = []
+        for start in range(0, len(records), YIELD_EVERY):
+            acknowledged.extend(
+                [
+                    await producer.send(
+                        record.topic,
+                        record.value,
+                        key=record.key,
+                        headers=kafka_headers(record.headers),
+                    )
+                    for record in records[start : start + YIELD_EVERY]
+                ]
+            )
+            # Handing a record over does not wait, so a round of thousands would hold the
+            # event loop (and every request the service is answering) for a tenth of a second.
+            await asyncio.sleep(0)
+        await producer.flush()
+        for sent in acknowledged:
+            await sent

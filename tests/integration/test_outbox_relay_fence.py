@@ -4,11 +4,9 @@ beside its successor, and each record reaches Kafka once."""
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
 from services.metrics import SCHEMA
@@ -24,14 +22,10 @@ from tests.polling import eventually
 
 
 @pytest.fixture
-async def broker(kafka_bootstrap: str, namespace: str) -> AsyncIterator[KafkaBroker]:
+async def topic(kafka_bootstrap: str, namespace: str) -> str:
+    """The topic the relay publishes to, created."""
     await ensure_topics(KafkaConnection(kafka_bootstrap), [topics.METRICS], namespace)
-    started = KafkaBroker(kafka_bootstrap, logger=None)
-    await started.start()
-    try:
-        yield started
-    finally:
-        await started.stop()
+    return topics.METRICS.qualified(namespace)
 
 
 def record(topic: str, n: int) -> OutgoingRecord:
@@ -47,17 +41,16 @@ async def lock_holder(pool: asyncpg.Pool) -> int | None:
 
 async def test_a_relay_whose_lock_connection_died_publishes_nothing_beside_its_successor(
     metrics_pool: asyncpg.Pool,
-    broker: KafkaBroker,
+    topic: str,
     database_url: str,
     kafka_bootstrap: str,
-    namespace: str,
 ) -> None:
-    topic = topics.METRICS.qualified(namespace)
     relay = OutboxRelay(
         dsn=database_url,
         schema=SCHEMA,
         pool=metrics_pool,
-        broker=broker,
+        kafka=KafkaConnection(kafka_bootstrap),
+        client_id="test-relay",
         metrics=OutboxMetrics(CollectorRegistry()),
     )
     running = asyncio.create_task(relay.run())

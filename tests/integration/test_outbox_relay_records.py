@@ -3,11 +3,9 @@ order a faststream publish gives them), each key's records in the order they wer
 and a backlog in rounds of thousands, not hundreds."""
 
 import json
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
 from services.metrics import SCHEMA
@@ -24,14 +22,10 @@ BACKLOG = 1_200  # more than a round relayed before rounds grew
 
 
 @pytest.fixture
-async def broker(kafka_bootstrap: str, namespace: str) -> AsyncIterator[KafkaBroker]:
+async def topic(kafka_bootstrap: str, namespace: str) -> str:
+    """The topic the relay publishes to, created."""
     await ensure_topics(KafkaConnection(kafka_bootstrap), [topics.METRICS], namespace)
-    started = KafkaBroker(kafka_bootstrap, logger=None)
-    await started.start()
-    try:
-        yield started
-    finally:
-        await started.stop()
+    return topics.METRICS.qualified(namespace)
 
 
 def queued(topic: str, n: int) -> OutgoingRecord:
@@ -41,10 +35,8 @@ def queued(topic: str, n: int) -> OutgoingRecord:
 
 
 async def test_a_backlog_lands_in_one_round_each_record_as_queued_and_each_key_in_order(
-    metrics_pool: asyncpg.Pool, broker: KafkaBroker, database_url: str, kafka_bootstrap: str,
-    namespace: str,
+    metrics_pool: asyncpg.Pool, topic: str, database_url: str, kafka_bootstrap: str,
 ) -> None:  # fmt: skip
-    topic = topics.METRICS.qualified(namespace)
     records = [queued(topic, n) for n in range(BACKLOG)]
     async with metrics_pool.acquire() as connection, connection.transaction():
         await enqueue(connection, SCHEMA, records)
@@ -52,12 +44,16 @@ async def test_a_backlog_lands_in_one_round_each_record_as_queued_and_each_key_i
         dsn=database_url,
         schema=SCHEMA,
         pool=metrics_pool,
-        broker=broker,
+        kafka=KafkaConnection(kafka_bootstrap),
+        client_id="test-relay",
         metrics=OutboxMetrics(CollectorRegistry()),
     )
 
-    async with leader_lock(database_url, SCHEMA, f"outbox:{SCHEMA}") as leader:
-        relayed = await relay.relay_once(leader.pid)
+    try:
+        async with leader_lock(database_url, SCHEMA, f"outbox:{SCHEMA}") as leader:
+            relayed = await relay.relay_once(leader.pid)
+    finally:
+        await relay.close()
 
     assert relayed == BACKLOG
     assert await metrics_pool.fetchval("SELECT count(*) FROM outbox") == 0
