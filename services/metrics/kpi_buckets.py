@@ -12,6 +12,9 @@ The writers of a batch (after its dedup records, which go in side by side) take 
 all until they commit: an instance applying an event and another applying its retraction at
 once cannot both miss the other, and versions are handed out in commit order, so a reader
 that read up to a version has seen every earlier one.
+
+Longer than the other modules: it is mostly SQL, the statements that fold events in and out
+and read them back, which only make sense together.
 """
 
 from collections.abc import Iterable, Sequence
