@@ -7,12 +7,14 @@ import pytest
 
 from services.notifications.domain.digest import (
     STOCKHOLM,
+    digest_facts,
     digest_key,
     digest_notification,
     digest_parties,
     digest_week,
 )
-from shared.promises import default_promises
+from shared.contracts.kpis import PromiseKpisView
+from shared.promises import default_promises, school_holiday_calendars
 
 LUND = default_promises()
 HALF_PAST_SIX = time(6, 30)
@@ -91,3 +93,30 @@ def test_a_party_to_two_promises_gets_a_digest_of_each_routed_by_its_promise() -
     ]
     assert sorted(d.labels["promise"] for d in polisen) == ["dalby-2017", "lund-2017"]
     assert len({d.key for d in digests}) == 6
+
+
+def test_a_week_the_school_holiday_calendar_does_not_know_still_gets_its_digest() -> None:
+    [lund] = LUND
+    monday = date(2026, 12, 7)  # the shipped calendar knows 2017 to 2019
+    kpis = PromiseKpisView.model_validate(
+        {
+            "promise": "lund-2017",
+            "at": "2026-12-07T06:30:00+01:00",
+            "commitments": [
+                {
+                    "id": "omradeskontroller-skollov",
+                    "kind": "recurring",
+                    "focus_area": "skadegorelse",
+                    "responsible": ["raddningstjansten"],
+                    "status": "on-track",
+                    "period": {"start": "2026-01-01", "end": "2027-01-01"},
+                }
+            ],
+            "outcomes": [],
+        }
+    )
+
+    facts = digest_facts(lund, kpis, "raddningstjansten", monday, school_holiday_calendars())
+
+    assert facts["week"] == "2026-W50"
+    assert facts["due_this_week"] == []  # nothing it can tell, rather than no digest at all

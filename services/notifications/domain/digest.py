@@ -34,6 +34,7 @@ from shared.promises import (
     Promise,
     RecurringTarget,
     SchoolHolidayCalendar,
+    SchoolHolidaysUnknown,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -159,7 +160,9 @@ def _due(
         calendar = getattr(target.schedule, "calendar", None)
         try:
             slots = target.due_slots(week, calendars.get(calendar) if calendar else None)
-        except ValueError:  # no school-holiday calendar for it: nothing to say this week
+        except (ValueError, SchoolHolidaysUnknown):
+            # No school-holiday calendar for it, or none for this year: nothing to say of it
+            # this week, and the rest of the digest still goes out.
             return []
         if isinstance(target.schedule, Monthly):
             # A month's slot is clipped to the week; it is due this week only if it ends in it.
