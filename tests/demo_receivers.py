@@ -4,10 +4,14 @@ webhook inbox on ports of the test's own, and the shipped routing rendered to po
 import contextlib
 import os
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from shared.contracts.cloudevents import CloudEvent
+from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan, Status
 from tests.processes import ROOT, free_port
 
 RECEIVERS = ROOT / "infra" / "bin" / "receivers.sh"
@@ -51,3 +55,26 @@ def demo_receivers(folder: Path) -> Iterator[Receivers]:
         yield found
     finally:
         subprocess.run([RECEIVERS, "stop"], env=env, check=False, timeout=120)
+
+
+def missed(commitment: str, organisation: str) -> CloudEvent:
+    """What the metrics service announces when a commitment of 2017 was missed."""
+    data = CommitmentStatusChanged(
+        promise="lund-2017",
+        commitment=commitment,
+        focus_area="trygghet",
+        organisations=[organisation],
+        old_status=Status.BEHIND,
+        new_status=Status.MISSED,
+        period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
+        figures={"done": 1, "target": 5},
+    )
+    return CloudEvent(
+        specversion="1.0",
+        id=str(uuid.uuid4()),
+        source=METRICS_SOURCE,
+        type=data.TYPE,
+        time=datetime.now(UTC),
+        subject=commitment,
+        data=data.model_dump(mode="json"),
+    )

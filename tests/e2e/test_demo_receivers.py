@@ -4,9 +4,7 @@ routing is rendered to point every webhook and Teams address at the inbox, and t
 notifications service sends mail to the catcher. A missed commitment is then readable in the
 mail catcher's page and in the inbox, and no delivery fails."""
 
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.contracts import topics
-from shared.contracts.cloudevents import CloudEvent
-from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan, Status
-from tests.demo_receivers import Receivers, demo_receivers
+from tests.demo_receivers import Receivers, demo_receivers, missed
 from tests.kafka_records import send
 from tests.polling import eventually
 from tests.processes import service_env, start, stopped_on_exit, wait_ready
@@ -27,28 +23,6 @@ from tests.processes import service_env, start, stopped_on_exit, wait_ready
 def receivers(tmp_path: Path) -> Iterator[Receivers]:
     with demo_receivers(tmp_path) as found:
         yield found
-
-
-def missed(commitment: str, organisation: str) -> CloudEvent:
-    data = CommitmentStatusChanged(
-        promise="lund-2017",
-        commitment=commitment,
-        focus_area="trygghet",
-        organisations=[organisation],
-        old_status=Status.BEHIND,
-        new_status=Status.MISSED,
-        period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
-        figures={"done": 1, "target": 5},
-    )
-    return CloudEvent(
-        specversion="1.0",
-        id=str(uuid.uuid4()),
-        source=METRICS_SOURCE,
-        type=data.TYPE,
-        time=datetime.now(UTC),
-        subject=commitment,
-        data=data.model_dump(mode="json"),
-    )
 
 
 async def get_json(url: str) -> Any:
