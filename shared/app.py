@@ -149,6 +149,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
                     metrics=OutboxMetrics(registry),
                     on_published=spec.on_published,
                 )
+                await relay.start()
                 tasks.append(relay.run())
             async with background(*tasks) as running:
                 checks["background"] = running

@@ -106,6 +106,14 @@ class OutboxRelay:
         finally:
             await self.close()
 
+    async def start(self) -> None:
+        """Start its producer now rather than in its first round (see `RecordProducer`);
+        should Kafka be away again already, its first round starts it."""
+        try:
+            await self._producer.start()
+        except Exception as error:
+            log.warning("outbox relay of %s: producer not started yet (%r)", self._schema, error)
+
     async def close(self) -> None:
         """Stop its producer (a relay used again starts a new one)."""
         await self._producer.close()

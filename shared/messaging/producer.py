@@ -34,13 +34,20 @@ def kafka_headers(headers: Mapping[str, str]) -> list[tuple[str, bytes]]:
 
 
 class RecordProducer:
-    """The producer, started when first needed (Kafka may be away when the service starts)
-    and again after a failed start."""
+    """The producer: started with the service (`start`), or when first needed if that
+    failed, and again after a failed start.
+
+    A start cut short leaks a connection (aiokafka closes its bootstrap connection only when
+    the metadata request ends), so a service starts it while it starts, not in a background
+    task that a quick stop may cancel halfway."""
 
     def __init__(self, kafka: KafkaConnection, client_id: str) -> None:
         self._kafka = kafka
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        await self._started()
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is None:
