@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from services.public.domain import wording
 from services.public.domain.wording import STATUS_SIGNS, STATUSES
 from shared.contracts.kpis import Status
 from tests.databases import fresh_database
@@ -38,20 +39,6 @@ TEXT = "Volontärerna behövs i år vid skolstarten; insatserna görs i vår i s
 NOT_PURSUED = STATUSES["sv"][Status.NOT_PURSUED]
 SAID = "SAGT FÖRRA VECKAN"
 BEHIND = "EFTER ELLER RISKERAR ATT MISSAS"
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @pytest.fixture
@@ -101,8 +88,7 @@ def event(kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
 
 def day(moment: datetime) -> str:
     """A day as the site and the digest write it: 7 december 2026."""
-    local = moment.astimezone(STOCKHOLM)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    return wording.day(moment.astimezone(STOCKHOLM).date(), "sv")
 
 
 async def polisen_digest(
