@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these")
     parser.add_argument("--out", type=Path, default=Path(".run/bench"), help="JSON output folder")
-    parser.add_argument("--events", type=int, help="events replayed (default 1,000,000)")
+    parser.add_argument("--events", type=int, help="events replayed (default 5,000,000)")
     parser.add_argument(
         "--scale-events", type=int, help="scaling: events replayed per count (default 300,000)"
     )
@@ -48,7 +48,7 @@ def bench_from(args: argparse.Namespace) -> Bench:
         database_url=os.environ["DATABASE_URL"],
         quick=args.quick,
         out=args.out,
-        events=args.events or (20_000 if args.quick else 1_000_000),
+        events=args.events or (20_000 if args.quick else 5_000_000),
         scale_events=args.scale_events or (5_000 if args.quick else 300_000),
         rate=args.rate or (200.0 if args.quick else 1000.0),
         seconds=args.seconds or (3.0 if args.quick else 60.0),

@@ -26,6 +26,7 @@ from tests.kafka_records import send_record
 
 POLL_SECONDS = 0.25
 MB = 2**20
+MEMORY_MARK = 1_000_000
 
 
 async def run(bench: Bench) -> Result:
@@ -41,17 +42,29 @@ async def run(bench: Bench) -> Result:
     raw = await raw_consumer(bench.kafka, topic, bench.events)
     result.add("raw aiokafka decode", raw, "events/s")
     async with bench.database() as database_url:
-        replayed, kpis_seconds, idle, rss = await metrics_replay(bench, namespace, database_url)
-    result.add("metrics service replay", replayed, "events/s")
-    result.add("ratio service/raw", replayed / raw, "")
-    result.add("KPIs evaluated after the last event", kpis_seconds, "s")
-    result.add("metrics RSS when ready", idle, "MB")
-    result.add("metrics peak RSS", rss, "MB")
+        replay = await metrics_replay(bench, namespace, database_url)
+    result.add("metrics service replay", replay.events_per_second, "events/s")
+    result.add("ratio service/raw", replay.events_per_second / raw, "")
+    result.add("KPIs evaluated after the last event", replay.kpis_seconds, "s")
+    result.add("metrics RSS when ready", replay.ready_rss, "MB")
+    for processed, rss in replay.peak_rss_at:
+        result.add(f"metrics peak RSS after {processed:,} events", rss, "MB")
+    result.add("metrics peak RSS", replay.peak_rss, "MB")
+    first_mark = replay.peak_rss_at[0][1]
+    result.add("peak RSS growth after the first mark", replay.peak_rss / first_mark, "")
     result.targets += [
         Target("ratio service/raw", 0.5, higher_is_better=True),
         Target("metrics peak RSS", 300, higher_is_better=False),
+        Target("peak RSS growth after the first mark", 1.1, higher_is_better=False),
     ]
     return result
+
+
+def memory_marks(events: int) -> list[int]:
+    """Where the peak RSS is noted on the way: every million events (every fifth of a
+    smaller run), so one run shows whether memory grows with the events replayed."""
+    step = min(MEMORY_MARK, max(events // 5, 1))
+    return list(range(step, events + 1, step))
 
 
 async def produce(kafka: str, topic: str, count: int) -> int:
@@ -109,11 +122,16 @@ async def raw_consumer(kafka: str, topic: str, count: int) -> float:
         await consumer.stop()
 
 
-async def metrics_replay(
-    bench: Bench, namespace: str, database_url: str
-) -> tuple[float, float, float, float]:
-    """Events/s of the metrics service from its first applied event to its last; seconds
-    from then until its KPIs show every event; its RSS when ready and at its peak, in MB."""
+@dataclass(frozen=True, slots=True)
+class Replay:
+    events_per_second: float  # from the first applied event to the last
+    kpis_seconds: float  # from then until the KPIs show every event
+    ready_rss: float  # MB
+    peak_rss_at: list[tuple[int, float]]  # events processed, peak RSS so far in MB
+    peak_rss: float  # MB, once the KPIs show every event
+
+
+async def metrics_replay(bench: Bench, namespace: str, database_url: str) -> Replay:
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": bench.kafka,
         "DATABASE_URL": database_url,
@@ -121,13 +139,18 @@ async def metrics_replay(
         "CONSUMER_GROUP": f"{namespace}metrics",
     }
     async with service("metrics", env, bench.logs) as metrics, httpx.AsyncClient() as client:
-        idle = status_bytes(metrics.process.pid, "VmRSS") / MB
+        pid = metrics.process.pid
+        ready = status_bytes(pid, "VmRSS") / MB
+        marks = memory_marks(bench.events)
+        peaks: list[tuple[int, float]] = []
         first = last = 0.0
         while True:
             progress = await progress_of(client, metrics.url)
             now = time.perf_counter()
             if progress.processed and not first:
                 first = now
+            while marks and progress.processed >= marks[0]:
+                peaks.append((marks.pop(0), peak_rss(pid) / MB))
             if progress.processed >= bench.events:
                 last = now
                 break
@@ -136,7 +159,7 @@ async def metrics_replay(
             await asyncio.sleep(POLL_SECONDS)
             progress = await progress_of(client, metrics.url)
         kpis = time.perf_counter() - last
-        return bench.events / (last - first), kpis, idle, peak_rss(metrics.process.pid) / MB
+        return Replay(bench.events / (last - first), kpis, ready, peaks, peak_rss(pid) / MB)
 
 
 @dataclass(frozen=True, slots=True)
