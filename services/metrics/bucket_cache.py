@@ -8,12 +8,13 @@ alike), never with the number of events.
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.metrics import kpi_buckets
-from services.metrics.domain.buckets import Bucket, BucketLog, cut_days, day_bounds
+from services.metrics.domain.buckets import Bucket, BucketLog, Wanted, cut_days, day_bounds
 from services.metrics.domain.fact_log import FactLog
 from services.metrics.domain.facts import KnownEvent
 from shared.contracts.events import EventData, parse_typed
@@ -23,6 +24,13 @@ PAGE = 5_000
 # Parsed data is shared by every bucket that holds the same; a partner sending ever new data
 # must not make the sharing itself grow without end.
 MAX_SHARED = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReadWhole:
+    zone: ZoneInfo
+    cut: frozenset[date]
+    events: list[KnownEvent]
 
 
 class BucketCache:
@@ -57,15 +65,25 @@ class BucketCache:
                     break
         self.applied = applied
 
-    async def log_at(self, connection: Connection, zone: ZoneInfo, at: datetime) -> FactLog:
+    async def log_at(
+        self, connection: Connection, zone: ZoneInfo, at: datetime, wanted: Wanted | None = None
+    ) -> FactLog:
         """The facts of an evaluation as of `at` in `zone`: this instance's buckets, and
-        what is read one by one (see `domain.buckets`)."""
+        what is read one by one (see `domain.buckets`); only those `wanted`, if given."""
+        return self.log_of(await self.read_whole(connection, zone, at), wanted)
+
+    async def read_whole(self, connection: Connection, zone: ZoneInfo, at: datetime) -> ReadWhole:
+        """What an evaluation as of `at` in `zone` reads one by one: the same for every
+        promise of the zone, so a round that evaluates several reads it once."""
         cut = cut_days(at, zone)
         whole = await kpi_buckets.events_read_whole(
             connection, at, [day_bounds(day, zone) for day in sorted(cut)]
         )
         self._last_read[zone] = (cut, whole)
-        return self._logs[zone].log_at(whole, cut)
+        return ReadWhole(zone, cut, whole)
+
+    def log_of(self, read: ReadWhole, wanted: Wanted | None = None) -> FactLog:
+        return self._logs[read.zone].log_at(read.events, read.cut, wanted)
 
     def known_log(self, zone: ZoneInfo) -> FactLog:
         """The facts as this instance last knew them, for answering while the database is

@@ -14,11 +14,13 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from services.metrics import SCHEMA, repository
 from services.metrics.announcements import record_for
+from services.metrics.bucket_cache import ReadWhole
 from services.metrics.domain.changes import (
     Announced,
     CommitmentStatusChanged,
@@ -28,6 +30,7 @@ from services.metrics.domain.changes import (
 from services.metrics.domain.engine import evaluate_item, evaluate_log
 from services.metrics.domain.fact_log import FactLog
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
+from services.metrics.domain.reads import wanted_by
 from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
 from shared.background import Rounds
@@ -150,10 +153,14 @@ class KpiEvaluator:
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:
             live = await self._claims.live(connection, caught_up)
+            read: dict[ZoneInfo, ReadWhole] = {}
             for promise in self.promises:
                 async with connection.transaction():
                     self.owned = await self._claims.standing(connection, live, at)
-                    facts = await self.events.cache.log_at(connection, promise.zone, at)
+                    cache, zone = self.events.cache, promise.zone
+                    if zone not in read:
+                        read[zone] = await cache.read_whole(connection, zone, at)
+                    facts = cache.log_of(read[zone], wanted_by(promise, self.owned.owns))
                     kpis, news = await self._announce(connection, promise, facts, at, None)
                     closing = closing_day(promise, at)
                     if closing is not None:

@@ -20,7 +20,9 @@ from services.metrics import kpi_buckets, repository
 from services.metrics.bucket_cache import BucketCache
 from services.metrics.domain.engine import evaluate, evaluate_log
 from services.metrics.domain.facts import KnownEvent
+from services.metrics.domain.reads import wanted_by
 from services.metrics.kpi_views import promise_view
+from services.metrics.ownership import Owned
 from shared.contracts.cloudevents import parse_structured
 from shared.contracts.errors import InvalidEvent
 from shared.contracts.events import parse_data
@@ -168,3 +170,29 @@ async def test_the_state_grows_with_the_days_not_with_the_events(
         c for c in kpis["commitments"] if c["id"] == "handelsebaserade-trygghetsvandringar"
     )
     assert walks_done["done"] == 2_000
+
+
+@pytest.mark.parametrize("mine", [{0}, {1, 2}, {3, 4, 5}])
+async def test_an_owner_builds_only_what_its_kpis_read_and_evaluates_them_as_the_whole_does(
+    metrics_pool: asyncpg.Pool, mine: set[int]
+) -> None:
+    events = simulated(date(2017, 1, 1), date(2018, 2, 10), seed=11)
+    await apply(metrics_pool, events)
+    owned = Owned(6, frozenset(mine))
+    cache = BucketCache([LUND.zone])
+    at = local(2018, 2, 1, 12)
+
+    async with metrics_pool.acquire() as connection:
+        await cache.catch_up(connection)
+        facts = await cache.log_at(connection, LUND.zone, at, wanted_by(LUND, owned.owns))
+        all_facts = await cache.log_at(connection, LUND.zone, at)
+    mine_only = evaluate_log(LUND, facts, at, promises=[LUND], wanted=owned.owns)
+
+    whole = evaluate(LUND, events, at, promises=[LUND])
+    assert mine_only.commitments == tuple(c for c in whole.commitments if owned.owns(c.id))
+    assert mine_only.outcomes == tuple(i for i in whole.outcomes if owned.owns(i.id))
+    assert mine_only.commitments or mine_only.outcomes
+    wanted = wanted_by(LUND, owned.owns)
+    others = [c.id for c in LUND.commitments if not wanted.commitment(c.id)]
+    assert any(all_facts.facts_at(at).activities_of(c) for c in others)
+    assert not any(facts.facts_at(at).activities_of(c) for c in others)

@@ -17,7 +17,7 @@ days differ, which no deployment has.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic
@@ -88,6 +88,15 @@ class _Buckets(Generic[D]):
         return [fact for fact in self._ordered if fact.day not in cut]
 
 
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What the KPIs of an evaluation read of the buckets: the activities of the
+    commitments `commitment` says yes to, and the incidents if any of them reads those."""
+
+    commitment: Callable[[str], bool]
+    incidents: bool
+
+
 class BucketLog:
     """The buckets of one zone, kept up to date one changed bucket at a time, and the facts
     of an evaluation made of them and of the events read one by one."""
@@ -115,13 +124,26 @@ class BucketLog:
             time.astimezone(self.zone), bucket.day, bucket.data, source, event_id, bucket.weight
         )
 
-    def log_at(self, read_whole: Iterable[KnownEvent], cut: Collection[date]) -> FactLog:
+    def log_at(
+        self,
+        read_whole: Iterable[KnownEvent],
+        cut: Collection[date],
+        wanted: Wanted | None = None,
+    ) -> FactLog:
         """The facts of the buckets but those of the `cut` days, and of the events read one
-        by one, as a log to evaluate."""
+        by one, as a log to evaluate; only what the KPIs `wanted` read, when it is given.
+
+        An instance evaluates only the KPIs it owns: building the facts of the others every
+        round would make each instance's work grow with the whole state, not its share.
+        """
         log = FactLog(self.zone)
         log.add_counted(
-            {group: buckets.outside(cut) for group, buckets in self._activities.items()},
-            self._incidents.outside(cut),
+            {
+                group: buckets.outside(cut)
+                for group, buckets in self._activities.items()
+                if wanted is None or wanted.commitment(group[0])
+            },
+            self._incidents.outside(cut) if wanted is None or wanted.incidents else (),
         )
         log.add(read_whole)
         return log
