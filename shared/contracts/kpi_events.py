@@ -34,13 +34,21 @@ class Status(StrEnum):
 class PeriodSpan(BaseModel):
     """Half-open local dates: [start, end)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     start: date
     end: date
 
 
-class CommitmentStatusChanged(EventData):
+class KpiEventData(EventData):
+    """The data of an event the metrics service publishes. Unlike a partner's event, whose
+    unknown fields are refused as mistakes, a reader passes over fields it does not know: a
+    metrics instance upgraded before the notifications service may add one."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CommitmentStatusChanged(KpiEventData):
     """A commitment's status changed, e.g. from `on-track` to `at-risk`."""
 
     TYPE = "commitment.status-changed"
@@ -58,7 +66,7 @@ class CommitmentStatusChanged(EventData):
         return self.commitment
 
 
-class OccurrenceMissed(EventData):
+class OccurrenceMissed(KpiEventData):
     """A slot of a recurring commitment passed, with its reporting grace, without a report."""
 
     TYPE = "occurrence.missed"
@@ -72,7 +80,7 @@ class OccurrenceMissed(EventData):
         return self.commitment
 
 
-class CoverageGap(EventData):
+class CoverageGap(KpiEventData):
     """A cell of a coverage commitment is still uncovered with its period about to end."""
 
     TYPE = "coverage.gap"
@@ -88,7 +96,7 @@ class CoverageGap(EventData):
         return self.commitment
 
 
-class OutcomeChanged(EventData):
+class OutcomeChanged(KpiEventData):
     """An outcome indicator's value or status changed against its comparison."""
 
     TYPE = "outcome.changed"

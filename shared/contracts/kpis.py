@@ -4,8 +4,11 @@ reads the API (the weekly digest, the public site, a dashboard script) parses th
 a renamed field fails loudly on both sides instead of reading as missing.
 
 Field names are what operations staff, dashboards and partners rely on: add fields freely,
-never rename one. `Status` (defined with the KPI events, which name it too) is the one list
-of statuses: the API, the events, the gauges' labels and every reader use it.
+never rename one. A reader passes over fields it does not know, so that a metrics instance
+upgraded first (one of several, while the others still run) never stops the digest or the
+public site; a misspelt name where an answer is built is the type checker's to refuse.
+`Status` (defined with the KPI events, which name it too) is the one list of statuses: the
+API, the events, the gauges' labels and every reader use it.
 """
 
 from datetime import date, datetime
@@ -33,7 +36,7 @@ CommitmentKind = Literal["count", "recurring", "coverage", "dated", "deliverable
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Gap(BaseModel):

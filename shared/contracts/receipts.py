@@ -3,7 +3,9 @@
 `AppliedEventView` is what the metrics service answers at `GET /v1/applied/{source}/{id}`
 (applied when, counted towards which KPIs); `Receipt` is what the activities service answers
 at `GET /v1/events/{source}/{id}`, with the metrics service's part in it. Both services build
-or parse these models, so a renamed field fails on both sides. Add fields, never rename one.
+or parse these models, so a renamed field fails on both sides. Add fields, never rename one:
+a reader passes over fields it does not know, so that the service upgraded first does not
+stop the other from answering.
 """
 
 from enum import StrEnum
@@ -16,7 +18,7 @@ from shared.contracts.kpis import Moment
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class KpiCounted(_View):
@@ -30,7 +32,7 @@ class KpiCounted(_View):
     period: PeriodSpan
     counts_as: Literal["value", "comparison"] = Field(alias="as")
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
 
 class AppliedEventView(_View):

@@ -11,8 +11,8 @@ from services.metrics.domain.engine import evaluate
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.kpi_views import promise_view
 from shared.contracts.cloudevents import parse_structured
-from shared.contracts.events import parse_data
-from shared.contracts.kpi_events import CommitmentStatusChanged, PeriodSpan
+from shared.contracts.events import parse_data, parse_typed
+from shared.contracts.kpi_events import KPI_EVENT_TYPES, CommitmentStatusChanged, PeriodSpan
 from shared.contracts.kpis import PromiseKpisView, Status
 from shared.promises import default_promises
 from tests.factories import activity_completed, incident_recorded
@@ -43,6 +43,35 @@ def test_what_is_served_parses_back_as_the_same_kpis() -> None:
     assert volunteers is not None
     assert volunteers.done == 1
     assert any(outcome.baseline_total for outcome in view.outcomes)
+
+
+def test_an_answer_with_fields_added_later_is_read_as_before() -> None:
+    """A metrics instance upgraded before the digest and the public site may answer with
+    fields they do not know yet: they read what they know."""
+    view = served()
+    wire = view.model_dump(mode="json")
+    wire["trend"] = "new at the top"
+    for kpi in (*wire["commitments"], *wire["outcomes"]):
+        kpi["confidence"] = 0.9
+    wire["commitments"][0]["period"]["label"] = "2017"
+
+    assert PromiseKpisView.model_validate(wire) == view
+
+
+def test_a_kpi_event_with_fields_added_later_is_read_as_before() -> None:
+    changed = CommitmentStatusChanged(
+        promise="lund-2017",
+        commitment="volontarinsatser",
+        focus_area="trygghet",
+        organisations=["polisen"],
+        old_status=Status.ON_TRACK,
+        new_status=Status.AT_RISK,
+        period=PeriodSpan(start=date(2017, 1, 1), end=date(2018, 1, 1)),
+    )
+    wire = changed.model_dump(mode="json") | {"severity": "high"}
+    wire["period"]["label"] = "2017"
+
+    assert parse_typed(changed.TYPE, changed.VERSION, wire, KPI_EVENT_TYPES) == changed
 
 
 def test_times_are_written_as_they_always_were() -> None:
