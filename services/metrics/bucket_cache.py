@@ -57,12 +57,18 @@ class BucketCache:
                     break
         self.applied = applied
 
-    async def log_at(self, connection: Connection, zone: ZoneInfo, at: datetime) -> FactLog:
-        """The facts of an evaluation as of `at` in `zone`: this instance's buckets, and
-        what is read one by one (see `domain.buckets`)."""
+    async def log_at(
+        self,
+        connection: Connection,
+        zone: ZoneInfo,
+        at: datetime,
+        known_at: datetime | None = None,
+    ) -> FactLog:
+        """The facts of an evaluation as of `at`, known at `known_at` (default: `at`), in
+        `zone`: this instance's buckets, and what is read one by one (see `domain.buckets`)."""
         cut = cut_days(at, zone)
         whole = await kpi_buckets.events_read_whole(
-            connection, at, [day_bounds(day, zone) for day in sorted(cut)]
+            connection, at, [day_bounds(day, zone) for day in sorted(cut)], known_at
         )
         self._last_read[zone] = (cut, whole)
         return self._logs[zone].log_at(whole, cut)
