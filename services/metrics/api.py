@@ -27,7 +27,10 @@ router = APIRouter(prefix="/v1")
 
 At = Annotated[
     datetime | None,
-    Query(description="evaluate as of this time (events at or before it); default: now"),
+    Query(
+        description="evaluate as of this time (events at or before it; explanations and "
+        "retractions up to `known_at` when that is later); default: now"
+    ),
 ]
 KnownAt = Annotated[
     datetime | None,
