@@ -1,7 +1,7 @@
 """Events as partner systems would send them, with unique ids per call."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from shared.contracts.cloudevents import CloudEvent, parse_structured
@@ -56,4 +56,42 @@ def deliverable_completed(
         "type": "deliverable.completed",
         "time": (time or datetime(2017, 9, 1, 10, tzinfo=UTC)).isoformat(),
         "data": {"commitment": commitment, "organisations": list(organisations), "title": title},
+    }
+
+
+def explanation_published(
+    commitment: str,
+    period: tuple[date, date],
+    *,
+    kind: str = "not-pursued",
+    text: str = "Volontärerna behövdes vid skolstarten; insatserna görs i vår i stället.",
+    organisations: tuple[str, ...] = ("polisen",),
+    time: datetime,
+) -> dict[str, Any]:
+    """What the organisations say about a commitment's period (end excluded)."""
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:lofte:partner:polisen-test",
+        "type": "explanation.published",
+        "time": time.isoformat(),
+        "data": {
+            "commitment": commitment,
+            "organisations": list(organisations),
+            "period": {"start": period[0].isoformat(), "end": period[1].isoformat()},
+            "kind": kind,
+            "text": text,
+        },
+    }
+
+
+def event_retracted(of: dict[str, Any], *, time: datetime) -> dict[str, Any]:
+    """The retraction of `of` by its own source."""
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": of["source"],
+        "type": "event.retracted",
+        "time": time.isoformat(),
+        "data": {"event_id": of["id"], "reason": "fel period angiven"},
     }

@@ -66,18 +66,31 @@ class BucketCache:
         self.applied = applied
 
     async def log_at(
-        self, connection: Connection, zone: ZoneInfo, at: datetime, wanted: Wanted | None = None
+        self,
+        connection: Connection,
+        zone: ZoneInfo,
+        at: datetime,
+        known_at: datetime | None = None,
+        wanted: Wanted | None = None,
     ) -> FactLog:
-        """The facts of an evaluation as of `at` in `zone`: this instance's buckets, and
-        what is read one by one (see `domain.buckets`); only those `wanted`, if given."""
-        return self.log_of(await self.read_whole(connection, zone, at), wanted)
+        """The facts of an evaluation as of `at`, known at `known_at` (default: `at`), in
+        `zone`: this instance's buckets, and what is read one by one (see `domain.buckets`);
+        only those `wanted`, if given."""
+        return self.log_of(await self.read_whole(connection, zone, at, known_at), wanted)
 
-    async def read_whole(self, connection: Connection, zone: ZoneInfo, at: datetime) -> ReadWhole:
-        """What an evaluation as of `at` in `zone` reads one by one: the same for every
-        promise of the zone, so a round that evaluates several reads it once."""
+    async def read_whole(
+        self,
+        connection: Connection,
+        zone: ZoneInfo,
+        at: datetime,
+        known_at: datetime | None = None,
+    ) -> ReadWhole:
+        """What an evaluation as of `at` (known at `known_at`) in `zone` reads one by one:
+        the same for every promise of the zone, so a round that evaluates several reads it
+        once."""
         cut = cut_days(at, zone)
         whole = await kpi_buckets.events_read_whole(
-            connection, at, [day_bounds(day, zone) for day in sorted(cut)]
+            connection, at, [day_bounds(day, zone) for day in sorted(cut)], known_at
         )
         self._last_read[zone] = (cut, whole)
         return ReadWhole(zone, cut, whole)

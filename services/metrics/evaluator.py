@@ -96,37 +96,51 @@ class KpiEvaluator:
         self._rounds.wake()
 
     async def evaluate_at(
-        self, promise: Promise, at: datetime, period_of: date | None = None
+        self,
+        promise: Promise,
+        at: datetime,
+        period_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> PromiseKpis:
         """KPIs as of any time, from the state known now (the HTTP API's `?at=`), for the
-        periods containing `period_of` (default: those containing `at`)."""
+        periods containing `period_of` (default: those containing `at`), with what was said
+        and retracted up to `known_at` (the API's `?known_at=`; default: `at`)."""
         return evaluate_log(
             promise,
-            await self._log_at(promise, at),
+            await self._log_at(promise, at, known_at),
             at,
             calendars=self._calendars,
             period_of=period_of,
             promises=self.promises,
+            known_at=known_at,
         )
 
     async def evaluate_item_at(
-        self, promise: Promise, at: datetime, item_id: str, period_of: date | None = None
+        self,
+        promise: Promise,
+        at: datetime,
+        item_id: str,
+        period_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> CommitmentKpi | OutcomeKpi | None:
         """One commitment or outcome indicator as `evaluate_at` shows it, evaluated alone."""
         return evaluate_item(
             promise,
-            await self._log_at(promise, at),
+            await self._log_at(promise, at, known_at),
             at,
             item_id,
             calendars=self._calendars,
             period_of=period_of,
             promises=self.promises,
+            known_at=known_at,
         )
 
-    async def _log_at(self, promise: Promise, at: datetime) -> FactLog:
+    async def _log_at(
+        self, promise: Promise, at: datetime, known_at: datetime | None = None
+    ) -> FactLog:
         try:
             async with asyncio.timeout(REFRESH_SECONDS), self._pool.acquire() as connection:
-                return await self.events.cache.log_at(connection, promise.zone, at)
+                return await self.events.cache.log_at(connection, promise.zone, at, known_at)
         except UNREACHABLE as error:
             log.warning("answering from what is known: the database is away (%r)", error)
             return self.events.cache.known_log(promise.zone)

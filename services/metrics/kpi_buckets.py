@@ -241,30 +241,38 @@ async def applied_total(connection: Connection) -> int:
 
 
 async def events_read_whole(
-    connection: Connection, at: datetime, cut_days: Sequence[tuple[datetime, datetime]]
+    connection: Connection,
+    at: datetime,
+    cut_days: Sequence[tuple[datetime, datetime]],
+    known_at: datetime | None = None,
 ) -> list[KnownEvent]:
-    """The events an evaluation as of `at` reads one by one: those of the kinds never
-    bucketed; the activities and incidents of the days it cuts inside (each day as the
-    instants [start, end)); and those retracted only after `at`, which count as of `at` but
-    are out of their buckets. Only events dated at or before `at`, not retracted by then."""
+    """The events an evaluation as of `at`, known at `known_at` (default: `at`), reads one
+    by one: those of the kinds never bucketed; the activities and incidents of the days it
+    cuts inside (each day as the instants [start, end)); and those retracted only after
+    `known_at`, which count as of `at` but are out of their buckets. Only events dated at or
+    before `at` (explanations: published at or before `known_at`), not retracted by
+    `known_at` (see `domain.facts`)."""
+    known_at = at if known_at is None else known_at
     rows = await connection.fetch(
         """
         SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
         WHERE type IN ('deliverable.completed', 'survey.published', 'explanation.published')
-          AND occurred_at <= $1 AND (retracted_at IS NULL OR retracted_at > $1)
+          AND occurred_at <= $5 AND (type = 'explanation.published' OR occurred_at <= $1)
+          AND (retracted_at IS NULL OR retracted_at > $5)
         UNION
         SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
         JOIN unnest($3::timestamptz[], $4::timestamptz[]) AS cut (start, stop)
           ON occurred_at >= cut.start AND occurred_at < cut.stop
         WHERE type = ANY($2::text[]) AND occurred_at <= $1
-          AND (retracted_at IS NULL OR retracted_at > $1)
+          AND (retracted_at IS NULL OR retracted_at > $5)
         UNION
         SELECT source, id, type, subject, occurred_at, data, schema_version FROM applied_events
-        WHERE retracted_at > $1 AND occurred_at <= $1 AND type = ANY($2::text[])
+        WHERE retracted_at > $5 AND occurred_at <= $1 AND type = ANY($2::text[])
         """,
         at,
         BUCKETED,
         [start for start, _ in cut_days],
         [stop for _, stop in cut_days],
+        known_at,
     )
     return [known_event(row) for row in rows]

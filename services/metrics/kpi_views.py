@@ -26,6 +26,7 @@ def promise_view(kpis: PromiseKpis) -> PromiseKpisView:
     return PromiseKpisView(
         promise=kpis.promise,
         at=kpis.at,
+        known_at=kpis.known_at,
         commitments=[commitment_view(c) for c in kpis.commitments],
         outcomes=[outcome_view(o) for o in kpis.outcomes],
     )

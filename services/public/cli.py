@@ -1,8 +1,9 @@
 """`lofte report`: a promise's follow-up report for a year or a half year.
 
 It reads the KPIs from the metrics service as the public site does (`METRICS_URL`,
-`METRICS_API_KEY`), as they stood at the end of the period. Under `make up` no key needs to
-be given: the site's own (`public=` in `.run/data/staff-keys`) is used.
+`METRICS_API_KEY`), as they stood at the end of the period, with what the organisations said
+about it and retracted until now. Under `make up` no key needs to be given: the site's own
+(`public=` in `.run/data/staff-keys`) is used.
 """
 
 import asyncio
@@ -31,7 +32,8 @@ def register(commands: Commands) -> None:
         description="Per focus area and commitment: target against outcome and status, the "
         "occasions missed with their dates; every outcome indicator against its comparison by "
         "category, with the baseline the promise published. The figures are the metrics "
-        "service's KPIs as they stood at the end of the period (METRICS_URL, METRICS_API_KEY).",
+        "service's KPIs as they stood at the end of the period, with the explanations published "
+        "and the retractions made until the report is made (METRICS_URL, METRICS_API_KEY).",
     )
     command.add_argument("promise", help="the promise's id, e.g. lund-2017")
     command.add_argument(
@@ -60,9 +62,10 @@ async def _kpis(
     key = settings.metrics_api_key.get_secret_value() if settings.metrics_api_key else None
     if key is None and settings.environment is Environment.DEVELOPMENT:
         key = _development_key()
-    at = period.evaluated_at(promise.zone, datetime.now(UTC))
+    now = datetime.now(UTC)
+    at = period.evaluated_at(promise.zone, now)
     async with metrics_client(settings.metrics_url, key, timeout=60) as client:
-        return await KpiSource(client).promise_kpis(promise.id, at, period.last)
+        return await KpiSource(client).promise_kpis(promise.id, at, period.last, known_at=now)
 
 
 def run_report(args: Namespace) -> int:

@@ -26,12 +26,19 @@ class KpiSource:
         self._client = client
 
     async def promise_kpis(
-        self, promise_id: str, at: datetime | None = None, period_of: date | None = None
+        self,
+        promise_id: str,
+        at: datetime | None = None,
+        period_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> PromiseKpisView:
-        """The KPIs now, or as of `at` for the periods holding `period_of`."""
+        """The KPIs now, or as of `at` for the periods holding `period_of`, with what was
+        said and retracted up to `known_at` (the metrics service's default: `at`)."""
         params = {"at": at.isoformat()} if at else {}
         if period_of:
             params["period_of"] = period_of.isoformat()
+        if known_at:
+            params["known_at"] = known_at.isoformat()
         try:
             response = await self._client.get(f"/v1/promises/{promise_id}/kpis", params=params)
         except httpx.HTTPError as error:

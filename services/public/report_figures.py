@@ -24,13 +24,13 @@ class ReportFigures:
         self._clock = clock
 
     async def figures(self, promise: Promise, period: ReportPeriod) -> Snapshot | None:
-        """The KPIs as they stood at the end of `period`, as read now or last; None when
-        they were never read."""
+        """The KPIs as they stood at the end of `period`, with what was said about it and
+        retracted until now, as read now or last; None when they were never read."""
         name = f"{promise.id}.report-{period.label}"
         now = self._clock()
         try:
             kpis = await self._source.promise_kpis(
-                promise.id, period.evaluated_at(promise.zone, now), period.last
+                promise.id, period.evaluated_at(promise.zone, now), period.last, known_at=now
             )
         except KpiUnavailable as error:
             log.warning("the figures of the %s report were not read: %s", name, error)

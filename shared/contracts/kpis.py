@@ -117,6 +117,11 @@ class OutcomeKpiView(_View):
 class PromiseKpisView(_View):
     promise: str
     at: Moment = Field(description="the instant the KPIs were evaluated as of")
+    known_at: Moment | None = Field(
+        None,
+        description="the instant up to which explanations and retractions were known "
+        "(`at` unless asked for another)",
+    )
     commitments: list[CommitmentKpiView]
     outcomes: list[OutcomeKpiView]
 

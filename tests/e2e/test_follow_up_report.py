@@ -1,6 +1,7 @@
 """`lofte report` on the real services: the Lund 2017 follow-up from a scenario with known
 answers, as a PDF a person would publish (its text read back), HTML and CSV with the KPI
-API's numbers."""
+API's numbers; and a year explained in the January after it, as its follow-up made later
+shows it."""
 
 import asyncio
 import csv
@@ -9,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,10 +18,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from tests.factories import activity_completed, deliverable_completed, incident_recorded
+from tests.factories import (
+    activity_completed,
+    deliverable_completed,
+    event_retracted,
+    explanation_published,
+    incident_recorded,
+)
 from tests.keys import create_key, staff_key
 from tests.polling import eventually
 from tests.processes import ServiceProcess, service_env, start, stop, wait_ready
+from tests.readers import rows_of
 from tests.service_http import get_json, post_event
 
 LUND = ZoneInfo("Europe/Stockholm")
@@ -126,3 +134,52 @@ async def test_the_2017_report_holds_each_commitment_s_figures_as_the_kpi_api_gi
         value = "" if kpi["value"] is None else str(float(kpi["value"]))
         assert outcomes[kpi["id"]]["value"] == value, kpi["id"]
     assert "2 av minst 5 genomförda." in half.read_text(encoding="utf-8")
+
+
+async def test_a_year_explained_in_january_shows_in_its_follow_up_until_it_is_retracted(
+    services: dict[str, ServiceProcess], database_url: str, tmp_path: Path
+) -> None:
+    partner = await create_key(database_url, "polisen")
+    staff = await staff_key(database_url, "kommunen")
+    volunteers = [e for e in SCENARIO if e["data"].get("commitment") == "volontarinsatser"]
+    said = explanation_published(
+        "volontarinsatser", (date(2017, 3, 1), date(2018, 1, 1)), time=at("2018-01-15T10:00")
+    )
+    for event in [*volunteers, said]:
+        response = await post_event(services["activities"].url, json.dumps(event).encode(), partner)
+        assert response.status_code == 202, response.text
+    end_of_2017 = "at=2018-01-01T00:00:00%2B01:00&period_of=2017-12-31"
+    kpi_url = f"{services['metrics'].url}/v1/promises/lund-2017/kpis/volontarinsatser"
+    now = datetime.now(UTC).isoformat().replace("+", "%2B")
+    await eventually(
+        lambda: get_json(f"{kpi_url}?{end_of_2017}&known_at={now}", staff),
+        lambda kpi: kpi["status"] == "not-pursued" and kpi["done"] == 3,
+    )
+
+    table = await report(services, staff, "2017", "csv", tmp_path / "explained.csv")
+    half = await report(services, staff, "2017H1", "html", tmp_path / "explained-h1.html")
+
+    as_it_stood = await get_json(f"{kpi_url}?{end_of_2017}", staff)
+    assert (as_it_stood["status"], as_it_stood["explanations"]) == ("missed", [])
+    reported = rows_of(table.read_text(encoding="utf-8"), "volontarinsatser")
+    assert [(r["row"], r["status"], r["done"], r["explanation"]) for r in reported] == [
+        ("commitment", "not-pursued", "3", ""),
+        ("explanation", "not-pursued", "", said["data"]["text"]),
+    ]
+    assert reported[1]["published"].startswith("2018-01-15")
+    # The half year's follow-up, made years later, counts the September effort no more.
+    assert "2 av minst 5 genomförda." in half.read_text(encoding="utf-8")
+
+    withdrawn = event_retracted(said, time=at("2018-02-10T09:00"))
+    response = await post_event(services["activities"].url, json.dumps(withdrawn).encode(), partner)
+    assert response.status_code == 202, response.text
+    now = datetime.now(UTC).isoformat().replace("+", "%2B")
+    await eventually(
+        lambda: get_json(f"{kpi_url}?{end_of_2017}&known_at={now}", staff),
+        lambda kpi: kpi["status"] == "missed",
+    )
+
+    table = await report(services, staff, "2017", "csv", tmp_path / "retracted.csv")
+
+    reported = rows_of(table.read_text(encoding="utf-8"), "volontarinsatser")
+    assert [(r["row"], r["status"], r["done"]) for r in reported] == [("commitment", "missed", "3")]

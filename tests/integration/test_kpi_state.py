@@ -2,8 +2,9 @@
 `kpi_buckets`) gives exactly the KPIs the pure engine gives over the same set of events:
 whatever the batches, their order and concurrency, the duplicates and the retractions
 (before or after their event, dated before or after the instant asked about), as of any
-instant, inside a day too; and whether a zone's buckets were kept from the start or built
-from the events applied before."""
+instant, inside a day too, and as known at any later instant (explanations and retractions
+published after a period, read in its follow-up); and whether a zone's buckets were kept
+from the start or built from the events applied before."""
 
 import asyncio
 import random
@@ -28,7 +29,7 @@ from shared.contracts.errors import InvalidEvent
 from shared.contracts.events import parse_data
 from shared.promises import default_promises
 from simulator.stream import events_of_day
-from tests.unit.lund_events import activity, local, retraction
+from tests.unit.lund_events import activity, explanation, local, retraction
 
 LUND = default_promises()[0]
 # Inside days with events, at ends of periods, and a year on (compared with a year before).
@@ -38,6 +39,17 @@ INSTANTS = (
     local(2017, 12, 31, 23, 59),
     local(2018, 1, 15, 9),
     local(2018, 3, 14, 12, 30),
+)
+YEAR_2017 = (date(2017, 3, 1), date(2018, 1, 1))
+# Follow-ups made later: (at, known at, a day of the periods shown). The year 2017 as it
+# stood, with what was said about it in January, and after a retraction in February; a half
+# year read the next spring.
+FOLLOW_UPS = (
+    (local(2018, 1, 1), local(2018, 1, 1), date(2017, 12, 31)),
+    (local(2018, 1, 1), local(2018, 2, 1), date(2017, 12, 31)),
+    (local(2018, 1, 1), local(2018, 3, 20), date(2017, 12, 31)),
+    (local(2017, 7, 1), local(2018, 3, 20), date(2017, 6, 30)),
+    (local(2017, 6, 15, 14, 5), local(2018, 1, 15, 9), None),
 )
 
 
@@ -64,6 +76,21 @@ def with_retractions(events: list[KnownEvent], rng: random.Random) -> list[Known
         delay = timedelta(hours=rng.choice([1, 30, 24 * 120]))
         retractions.append(retraction(event, event.envelope.time + delay))
     return events + retractions
+
+
+def said_about_2017() -> list[KnownEvent]:
+    """What the police said about their commitments' 2017: during the year and in the January
+    after it, one of them taken back in February."""
+    in_january = explanation("volontarinsatser", local(2018, 1, 10, 9), YEAR_2017, "not-pursued")
+    return [
+        explanation("volontarinsatser", local(2017, 9, 1, 10), YEAR_2017, "comment"),
+        in_january,
+        retraction(in_january, local(2018, 2, 10, 9)),
+        explanation("trygghetsvandringar-ungdomar", local(2018, 1, 12, 9), YEAR_2017, "remedy"),
+        explanation(
+            "trygghetsvandringar-ungdomar", local(2018, 1, 20, 9), YEAR_2017, "not-pursued"
+        ),
+    ]
 
 
 def shuffled_batches(events: list[KnownEvent], rng: random.Random) -> list[Sequence[KnownEvent]]:
@@ -95,15 +122,34 @@ async def apply_two_at_once(pool: asyncpg.Pool, batches: list[Sequence[KnownEven
     await asyncio.gather(instance(batches[0::2]), instance(batches[1::2]))
 
 
-async def kpis_of_state(pool: asyncpg.Pool, cache: BucketCache, at: datetime) -> dict[str, Any]:
+def said(kpis: dict[str, Any], commitment: str) -> list[str]:
+    """The kinds of the explanations a commitment's KPI shows."""
+    kpi = next(c for c in kpis["commitments"] if c["id"] == commitment)
+    return [e["kind"] for e in kpi["explanations"]]
+
+
+async def kpis_of_state(
+    pool: asyncpg.Pool,
+    cache: BucketCache,
+    at: datetime,
+    known_at: datetime | None = None,
+    period_of: date | None = None,
+) -> dict[str, Any]:
     async with pool.acquire() as connection:
         await cache.catch_up(connection)
-        facts = await cache.log_at(connection, LUND.zone, at)
-    return promise_view(evaluate_log(LUND, facts, at, promises=[LUND])).model_dump(mode="json")
+        facts = await cache.log_at(connection, LUND.zone, at, known_at)
+    kpis = evaluate_log(LUND, facts, at, promises=[LUND], known_at=known_at, period_of=period_of)
+    return promise_view(kpis).model_dump(mode="json")
 
 
-def kpis_of_engine(events: list[KnownEvent], at: datetime) -> dict[str, Any]:
-    return promise_view(evaluate(LUND, events, at, promises=[LUND])).model_dump(mode="json")
+def kpis_of_engine(
+    events: list[KnownEvent],
+    at: datetime,
+    known_at: datetime | None = None,
+    period_of: date | None = None,
+) -> dict[str, Any]:
+    kpis = evaluate(LUND, events, at, promises=[LUND], known_at=known_at, period_of=period_of)
+    return promise_view(kpis).model_dump(mode="json")
 
 
 @pytest.mark.parametrize("seed", [3, 8])
@@ -111,7 +157,8 @@ async def test_the_kept_state_gives_the_kpis_of_the_engine_over_the_same_events(
     metrics_pool: asyncpg.Pool, seed: int
 ) -> None:
     rng = random.Random(seed)
-    events = with_retractions(simulated(date(2017, 1, 1), date(2018, 3, 20), seed), rng)
+    simulated_events = simulated(date(2017, 1, 1), date(2018, 3, 20), seed)
+    events = with_retractions(simulated_events, rng) + said_about_2017()
     batches = shuffled_batches(events, rng)
     before_any_zone_is_kept = len(batches) // 3
 
@@ -125,6 +172,14 @@ async def test_the_kept_state_gives_the_kpis_of_the_engine_over_the_same_events(
     )
     for at in INSTANTS:
         assert await kpis_of_state(metrics_pool, cache, at) == kpis_of_engine(events, at), at
+    for at, known_at, period_of in FOLLOW_UPS:
+        state = await kpis_of_state(metrics_pool, cache, at, known_at, period_of)
+        assert state == kpis_of_engine(events, at, known_at, period_of), (at, known_at)
+    as_kinds = [
+        said(await kpis_of_state(metrics_pool, cache, at, known_at, period_of), "volontarinsatser")
+        for at, known_at, period_of in FOLLOW_UPS[:3]
+    ]
+    assert as_kinds == [["comment"], ["comment", "not-pursued"], ["comment"]]
 
 
 async def test_retractions_before_their_events_and_dated_after_the_instant_count_as_in_the_engine(
@@ -143,6 +198,10 @@ async def test_retractions_before_their_events_and_dated_after_the_instant_count
     everything = [*events, later, at_once]
     for at in (local(2017, 6, 15, 14, 5), local(2017, 7, 2)):
         assert await kpis_of_state(metrics_pool, cache, at) == kpis_of_engine(everything, at)
+    in_june, known_in_july = local(2017, 6, 15, 14, 5), local(2017, 7, 2)
+    assert await kpis_of_state(metrics_pool, cache, in_june, known_in_july) == kpis_of_engine(
+        everything, in_june, known_in_july
+    )
 
 
 async def test_the_state_grows_with_the_days_not_with_the_events(
@@ -184,7 +243,7 @@ async def test_an_owner_builds_only_what_its_kpis_read_and_evaluates_them_as_the
 
     async with metrics_pool.acquire() as connection:
         await cache.catch_up(connection)
-        facts = await cache.log_at(connection, LUND.zone, at, wanted_by(LUND, owned.owns))
+        facts = await cache.log_at(connection, LUND.zone, at, wanted=wanted_by(LUND, owned.owns))
         all_facts = await cache.log_at(connection, LUND.zone, at)
     mine_only = evaluate_log(LUND, facts, at, promises=[LUND], wanted=owned.owns)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from shared.contracts.cloudevents import encoded, parse_structured, to_kafka_hea
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
 from tests.asgi import serving
-from tests.factories import activity_completed
+from tests.factories import activity_completed, explanation_published
 from tests.kafka_records import header, read_topic, send
 from tests.keys import admin_key, bearer
 from tests.polling import eventually
@@ -161,6 +161,42 @@ async def test_an_event_counts_only_in_the_promise_it_names(
         a["promise"]: a["figures"]["done"] for a in told if a["commitment"] == "volontarinsatser"
     }
     assert done == {"lund-2017": 0, "lund-kopia": 1}
+
+
+async def test_a_year_explained_in_january_is_read_as_known_later_and_at_alone_is_unchanged(
+    kafka_bootstrap: str, database_url: str, namespace: str
+) -> None:
+    said = explanation_published(
+        "volontarinsatser",
+        (date(2017, 3, 1), date(2018, 1, 1)),
+        time=datetime(2018, 1, 15, 10, tzinfo=LUND),
+    )
+    await produce(kafka_bootstrap, namespace, [said])
+    clock = Clock(datetime(2018, 2, 1, 12, tzinfo=LUND))
+    end_of_2017 = {"at": "2018-01-01T00:00:00+01:00", "period_of": "2017-12-31"}
+    known_now = {**end_of_2017, "known_at": clock.now.isoformat()}
+    async with metrics_service(kafka_bootstrap, database_url, namespace, clock) as client:
+        explained = await eventually(
+            lambda: kpi(client, "volontarinsatser", **known_now),
+            lambda k: k["status"] == "not-pursued",
+        )
+        as_it_stood = await kpi(client, "volontarinsatser", **end_of_2017)
+        whole = await client.get("/v1/promises/lund-2017/kpis", params=known_now)
+        too_early = await client.get(
+            "/v1/promises/lund-2017/kpis", params={**end_of_2017, "known_at": "2017-12-01T00:00Z"}
+        )
+        no_zone = await client.get(
+            "/v1/promises/lund-2017/kpis/volontarinsatser",
+            params={**end_of_2017, "known_at": "2018-02-01T00:00:00"},
+        )
+
+    assert [e["kind"] for e in explained["explanations"]] == ["not-pursued"]
+    assert (as_it_stood["status"], as_it_stood["explanations"]) == ("missed", [])
+    assert whole.status_code == 200, whole.text
+    assert datetime.fromisoformat(whole.json()["known_at"]) == clock.now
+    assert too_early.status_code == 422
+    assert "`known_at`" in too_early.json()["detail"]
+    assert no_zone.status_code == 422
 
 
 def volunteers_series(promise: str) -> str:

@@ -27,7 +27,7 @@ class ScriptedSource(KpiSource):
         self._answers = list(answers)
 
     async def promise_kpis(
-        self, promise_id: str, at: Any = None, period_of: Any = None
+        self, promise_id: str, at: Any = None, period_of: Any = None, known_at: Any = None
     ) -> PromiseKpisView:
         answer = self._answers.pop(0)
         if isinstance(answer, KpiUnavailable):

@@ -8,8 +8,9 @@ calendar, not with the events. A bucket is a `Fact` with a `weight`.
 
 Two things cut inside a day, and for those days the events are read one by one instead: the
 evaluation instant (events after it do not count yet) and, for outcomes, the same moment a
-year earlier (`cut_days`). Events retracted only after the instant count again, read one
-by one too, as do the kinds that are never bucketed (few, and their text matters).
+year earlier (`cut_days`). Events retracted only after the instant the evaluation knows as
+of (`known_at`) count again, read one by one too, as do the kinds that are never bucketed
+(few, and their text matters).
 
 Should promises in other time zones share a commitment, a bucket's members are placed in a
 promise by the day its first one fell on there: the same for all of them unless the zones'

@@ -5,6 +5,10 @@ with the KPI of that period, oldest first. One of kind `not-pursued` says the co
 deliberately not pursued in the period: unless it was achieved all the same, it stands as
 `not-pursued` instead of `missed` (or behind), so it is neither announced nor escalated as
 missed. A retracted explanation is gone, with what it did to the status.
+
+Explanations and their retractions count as known when published (by `known_at`, see
+`facts.py`), whatever the instant evaluated at: a year explained in January shows in the
+year's follow-up made in February.
 """
 
 from dataclasses import replace

@@ -137,24 +137,36 @@ class FactLog:
             self._activities[group].pending.extend(facts)
         self._incidents.pending.extend(incidents)
 
-    def facts_at(self, at: datetime, selection: Selection | None = None) -> Facts:
-        """The facts dated at or before `at`, without those retracted by then; of the
+    def facts_at(
+        self,
+        at: datetime,
+        selection: Selection | None = None,
+        *,
+        known_at: datetime | None = None,
+    ) -> Facts:
+        """The facts dated at or before `at`, but explanations published at or before
+        `known_at` (default: `at`), without those retracted at or before `known_at`; of the
         commitments' facts, those `selection` takes (all of them without one)."""
-        gone = {key for key, retracted in self._retractions.items() if retracted <= at}
+        known_at = at if known_at is None else known_at
+        if known_at < at:
+            raise ValueError("what is known (`known_at`) cannot end before `at`")
+        gone = {key for key, retracted in self._retractions.items() if retracted <= known_at}
         gone_ids = {event_id for _, event_id in gone}
 
-        def known(timeline: _Timeline[D]) -> list[Fact[D]]:
+        def known(timeline: _Timeline[D], until: datetime = at) -> list[Fact[D]]:
             facts = timeline.settle()
-            visible = facts[: bisect_right(facts, at, key=TIME)]
+            visible = facts[: bisect_right(facts, until, key=TIME)]
             if not gone_ids:
                 return visible
             return [f for f in visible if f.id not in gone_ids or (f.source, f.id) not in gone]
 
-        def by_commitment(groups: Mapping[Group, _Timeline[D]]) -> dict[str, Sequence[Fact[D]]]:
+        def by_commitment(
+            groups: Mapping[Group, _Timeline[D]], until: datetime = at
+        ) -> dict[str, Sequence[Fact[D]]]:
             parts: defaultdict[str, list[Sequence[Fact[D]]]] = defaultdict(list)
             for group, timeline in groups.items():
                 if selection is None or selection.wants(group):
-                    facts = known(timeline)
+                    facts = known(timeline, until)
                     parts[group[0]].append(selection.select(group, facts) if selection else facts)
             # Most commitments have facts of one group only: those are in order already.
             return {
@@ -166,5 +178,5 @@ class FactLog:
             by_commitment(self._deliverables),
             known(self._incidents),
             {indicator: known(t) for indicator, t in self._surveys.items()},
-            by_commitment(self._explanations),
+            by_commitment(self._explanations, known_at),
         )

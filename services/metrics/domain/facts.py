@@ -8,10 +8,17 @@ however often. So, before any rule sees them, the events are normalised:
   choice never depends on arrival order;
 - only events whose CloudEvents `time` is at or before the evaluation instant: KPIs "as of"
   a moment show what had happened by then, by event time, not by arrival;
+- an evaluation has a second instant, what it knows as of (`known_at`, never before the
+  evaluation instant, and the same unless asked). What happened is what the activities,
+  incidents, deliverables and surveys dated up to the evaluation instant say; what was said
+  and corrected about it is known later: the explanations (`explanation.published`) count
+  when published at or before `known_at`, so a year explained in January shows in the
+  year's follow-up made in February, which still counts no activity of the new year;
 - an `event.retracted` of source S naming X removes the event (S, X), before or after it
-  arrived. The retraction itself must be dated at or before the instant, so a report that
-  was withdrawn later still counts for the past. Retractions are not themselves retracted:
-  a partner undoes a retraction by sending the event again under a new id.
+  arrived. The retraction itself must be dated at or before `known_at`, so a report that
+  was withdrawn later still counts for the past as it was known then. Retractions are not
+  themselves retracted: a partner undoes a retraction by sending the event again under a
+  new id.
 
 Which promise a commitment's facts count for is the caller's to say (a `Selection`): the
 log keeps them apart by the promise their events name, if any.

@@ -115,6 +115,7 @@ class OutcomeKpi:
 class PromiseKpis:
     promise: str
     at: datetime
+    known_at: datetime  # what was said and retracted by then is known (see `facts.py`)
     commitments: tuple[CommitmentKpi, ...]
     outcomes: tuple[OutcomeKpi, ...]
 

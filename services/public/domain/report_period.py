@@ -1,8 +1,10 @@
 """The period a follow-up report covers: a year (`2017`) or a half year (`2017H1`, `2017H2`).
 
 The report shows the KPIs as they stood at the end of it: every event that happened by then
-counts, however late it was reported, and nothing after. A period not over yet is shown as
-it stands now.
+counts, however late it was reported, and nothing after. What the organisations said about
+the period (explanations, often published in the January after a year) and what they
+retracted is read as known when the report is made. A period not over yet is shown as it
+stands now.
 """
 
 import re
