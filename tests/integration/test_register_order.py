@@ -1,11 +1,14 @@
 """Two instances register events of one commitment at once: one inside a transaction that is
 still open (an import, a batch from the ingest topic), the other an HTTP request on another
 instance. Whatever the outbox relay publishes meanwhile, the commitment's records reach
-`lofte.activities.v1` in register order, each with its place in it."""
+`lofte.activities.v1` in register order, each with its place in it, which the event's
+receipt shows too."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
 
 import asyncpg
 import pytest
@@ -16,7 +19,7 @@ from pydantic import PostgresDsn
 from services.activities import SCHEMA
 from services.activities.domain import Catalogue, accept
 from services.activities.handlers import Ingest, register
-from services.activities.main import MIGRATIONS
+from services.activities.main import MIGRATIONS, create_app
 from services.activities.settings import ActivitiesSettings
 from shared.contracts import topics
 from shared.contracts.cloudevents import parse_structured
@@ -26,8 +29,10 @@ from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.promises import default_promises
 from shared.runtime import open_database
+from tests.asgi import serving
 from tests.factories import activity_completed
-from tests.kafka_records import header, read_all
+from tests.kafka_records import header, read_all, read_topic
+from tests.keys import bearer, create_key
 from tests.polling import eventually
 
 COMMITMENT = "sno-mote"
@@ -125,3 +130,41 @@ async def test_a_commitment_s_records_are_published_in_register_order_across_ins
         f"published out of register order: {published}"
     )
     assert [event_id for event_id, _ in published] == [imported.id, posted.id]
+
+
+async def test_an_event_s_receipt_shows_the_place_its_record_carries(
+    database_url: str, kafka_bootstrap: str, namespace: str
+) -> None:
+    settings = ActivitiesSettings(
+        kafka_bootstrap_servers=kafka_bootstrap,
+        database_url=PostgresDsn(database_url),
+        topic_namespace=namespace,
+        metrics_url="http://127.0.0.1:9",  # no metrics service: the receipt stops at published
+    )
+    sent = [activity_completed(COMMITMENT) for _ in range(3)]
+    credentials = bearer(await create_key(database_url, ORGANISATION))
+    async with serving(create_app(settings), credentials) as client:
+        for event in sent:
+            answer = await client.post(
+                "/v1/events", json=event, headers={"content-type": "application/cloudevents+json"}
+            )
+            assert answer.status_code == 202, answer.text
+
+        async def receipts() -> list[Any]:
+            found = []
+            for event in sent:
+                address = f"/v1/events/{quote(event['source'], safe='')}/{event['id']}"
+                found.append((await client.get(address)).json())
+            return found
+
+        published = await eventually(
+            receipts, lambda found: all(r["status"] == "published" for r in found)
+        )
+    records = await read_topic(
+        kafka_bootstrap, topics.ACTIVITIES.qualified(namespace), at_least=len(sent)
+    )
+
+    carried = {header(r, "ce_id"): header(r, topics.REGISTER_SEQ_HEADER) for r in records}
+    shown = {r["id"]: str(r["registered"]["register_seq"]) for r in published}
+    assert carried == shown
+    assert len(set(shown.values())) == len(sent)
