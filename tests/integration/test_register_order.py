@@ -59,7 +59,8 @@ async def topic(kafka_bootstrap: str, namespace: str) -> str:
 
 async def waiting_for_a_lock(pool: asyncpg.Pool) -> bool:
     waiting: bool = await pool.fetchval(
-        "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
+        "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
     )
     return waiting
 
