@@ -53,7 +53,8 @@ async def store(
                                      organisations, event, promise, retracts, topic, key,
                                      value, headers, n)
         ), locked AS (
-            -- A function called per row of a sorted subquery: the locks are taken in order.
+            -- `subject` is each event's key, its record's key. A function called per row of
+            -- a sorted subquery: the locks are taken in that order.
             SELECT count(pg_advisory_xact_lock($17, slot)) AS slots
             FROM (SELECT DISTINCT hashtext(subject) & $18 AS slot FROM incoming
                   ORDER BY slot) AS slots
