@@ -44,7 +44,8 @@ class Found:
 async def find(connection: Connection, source: str, event_id: str) -> Found | None:
     registered = await connection.fetchrow(
         """
-        SELECT type, received_at, reported_by, promise, commitment, organisations, retracts,
+        SELECT type, received_at, register_seq, reported_by, promise, commitment, organisations,
+               retracts,
                published_at IS NOT NULL AS published,
                CASE WHEN isfinite(published_at) THEN published_at END AS published_at
         FROM register WHERE source = $1 AND id = $2
@@ -98,6 +99,7 @@ async def compose(
         registered = Registered(
             at=row["received_at"],
             type=row["type"],
+            register_seq=row["register_seq"],
             channel="http" if row["reported_by"] else "kafka",
             reported_by=row["reported_by"] or None,
             promise=row["promise"],

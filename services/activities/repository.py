@@ -9,8 +9,17 @@ from typing import Any
 from services.activities import SCHEMA
 from services.activities.domain import AcceptedEvent
 from shared.contracts.events import EventRetracted
+from shared.contracts.topics import REGISTER_SEQ_HEADER
 from shared.db import Connection
 from shared.messaging.outbox_rows import OutgoingRecord, notify_channel
+
+# The first half of the register's key locks (`pg_advisory_xact_lock(int, int)`): a space of
+# its own, apart from the leaders' and the migrations' one-number locks.
+REGISTER_LOCKS = 0x4C6F_5201
+# Keys share this many locks (a power of two), by a hash of the key: a batch of a thousand
+# keys holds at most this many locks in PostgreSQL's shared lock table, and two keys that
+# share one are merely registered one after the other.
+KEY_SLOTS = 256
 
 
 async def store(
@@ -25,6 +34,13 @@ async def store(
 
     One statement: all or nothing without a transaction of its own, and one round trip
     whatever the batch's size.
+
+    Register order: before it numbers anything (`register_seq`, the outbox's `position`) the
+    statement takes a lock of each of its events' keys until its transaction ends, in one
+    sorted order so that two batches cannot wait on each other. A registration of a key
+    therefore numbers its events only once every earlier registration of the key committed
+    (or rolled back), and the relay, which publishes in `position` order, never sees a later
+    number of a key before an earlier one.
     """
     rows = await connection.fetch(
         """
@@ -36,6 +52,12 @@ async def store(
                 WITH ORDINALITY AS t(source, id, type, subject, occurred_at, commitment,
                                      organisations, event, promise, retracts, topic, key,
                                      value, headers, n)
+        ), locked AS (
+            -- `subject` is each event's key, its record's key. A function called per row of
+            -- a sorted subquery: the locks are taken in that order.
+            SELECT count(pg_advisory_xact_lock($17, slot)) AS slots
+            FROM (SELECT DISTINCT hashtext(subject) & $18 AS slot FROM incoming
+                  ORDER BY slot) AS slots
         ), new AS (
             INSERT INTO register
                 (source, id, type, subject, occurred_at, commitment, organisations, event,
@@ -43,13 +65,16 @@ async def store(
             SELECT source, id, type, subject, occurred_at, commitment,
                    ARRAY(SELECT jsonb_array_elements_text(organisations)), event, $9,
                    promise, retracts
-            FROM incoming ORDER BY n
+            -- Evaluated once, before the first row: every lock is held before any number.
+            FROM incoming WHERE (SELECT slots FROM locked) IS NOT NULL
+            ORDER BY n
             ON CONFLICT (source, id) DO NOTHING
-            RETURNING source, id
+            RETURNING source, id, register_seq
         ), queued AS (
             INSERT INTO outbox (topic, key, value, headers)
-            SELECT topic, key, value, headers
-            FROM (SELECT DISTINCT ON (source, id) incoming.*
+            SELECT topic, key, value,
+                   headers || jsonb_build_object($19::text, register_seq::text)
+            FROM (SELECT DISTINCT ON (source, id) incoming.*, new.register_seq
                   FROM incoming JOIN new USING (source, id)
                   ORDER BY source, id, n) AS first_of_each
             ORDER BY n
@@ -74,6 +99,9 @@ async def store(
         [r.value for r in outgoing],
         [json.dumps(dict(r.headers)) for r in outgoing],
         notify_channel(SCHEMA),
+        REGISTER_LOCKS,
+        KEY_SLOTS - 1,
+        REGISTER_SEQ_HEADER,
     )
     return {(row["source"], row["id"]) for row in rows}
 

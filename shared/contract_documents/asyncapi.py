@@ -58,6 +58,15 @@ DLQ_HEADERS: Final = {
 }
 
 
+# Not required: records published before the register was numbered carry none.
+REGISTER_SEQ: Final = {
+    "type": "string",
+    "pattern": "^[1-9][0-9]*$",
+    "description": "The event's place in the register's order. Per key it is greater than "
+    "that of every record before, unless the record repeats one already published.",
+}
+
+
 def _operation_id(service: str, action: str, topic: str) -> str:
     return f"{service}.{action}.{topic}"
 
@@ -122,12 +131,15 @@ def _headers(event_type: str) -> dict[str, Any]:
 def _event_message(event_type: str, topic: str) -> dict[str, Any]:
     model = ALL_TYPES[event_type]
     summary = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    headers = _headers(event_type)
+    if topic == topics.ACTIVITIES.name:
+        headers["properties"][topics.REGISTER_SEQ_HEADER] = REGISTER_SEQ
     return {
         "name": event_type,
         "title": event_type,
         "summary": summary or event_type,
         "contentType": JSON_CONTENT_TYPE,
-        "headers": _headers(event_type),
+        "headers": headers,
         "payload": {"$ref": REF.format(model=component_name(event_type))},
         "bindings": {
             "kafka": {

@@ -65,6 +65,10 @@ class ReceiptStatus(StrEnum):
 class Registered(_View):
     at: Moment
     type: str
+    register_seq: int = Field(
+        description="the event's place in the register's order: its record on the domain topic "
+        "carries the same number in the `lofte-register-seq` header"
+    )
     channel: Literal["http", "kafka"]
     reported_by: str | None = Field(description="the organisation whose key sent it over HTTP")
     promise: str | None = None

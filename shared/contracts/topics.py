@@ -37,6 +37,10 @@ ACTIVITIES = TopicSpec(
     purpose="Events the activities service accepted, keyed by commitment (or subject).",
 )
 
+# A header of every record on ACTIVITIES the activities service published: the event's place
+# in the register's order (decimal). Per key it strictly increases in offset order.
+REGISTER_SEQ_HEADER = "lofte-register-seq"
+
 METRICS = TopicSpec(
     name="lofte.metrics.v1",
     partitions=6,

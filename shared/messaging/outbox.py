@@ -7,10 +7,16 @@ order (`FOR UPDATE`), publishes them, waits for the broker's acknowledgement and
 in the same transaction. When Kafka is down the rows simply wait.
 
 A leader lock (`shared.db.leader`) makes one relay per schema active, whatever the number of
-instances, which keeps the order per key. Each round confirms it in its own transaction (the
-fence), so a successor that took the lock meanwhile waits on the rows of the round in flight
-instead of skipping past them. The rounds, and their backoff while the database or Kafka is
-away, are `shared.background`'s.
+instances, which keeps the order per key: `position` order. Rows of one key whose positions
+are taken by concurrent transactions may commit in the other order, and the relay may have
+published the later position by then; a writer that needs its keys' records in commit order
+takes each key's positions only after the key's earlier transactions ended (the activities
+register locks its keys first, see `services.activities.repository.store`).
+
+Each round confirms the leader's lock in its own transaction (the fence), so a successor that
+took the lock meanwhile waits on the rows of the round in flight instead of skipping past
+them. The rounds, and their backoff while the database or Kafka is away, are
+`shared.background`'s.
 
 A service that wants to know when each record went out (the activities service's receipts)
 gives `on_published`: it runs in the transaction that deletes the rows, after the broker

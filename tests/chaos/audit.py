@@ -8,7 +8,9 @@ of each service would see it:
   previous one ended (a repeated or lost announcement breaks the chain);
 - every announcement reached the notifications service, made its notifications, and each
   notification was delivered in exactly one message, which the receiver has;
-- the dead-letter topics hold what was refused on the ingest topic, and nothing else.
+- the dead-letter topics hold what was refused on the ingest topic, and nothing else;
+- where no activities instance was killed (a relay cut off may publish a round again), each
+  registered event was published once, each key's records in the register's order.
 """
 
 import json
@@ -141,6 +143,30 @@ async def audit(system: System, books: Books, expected: Expected) -> dict[str, A
         "kpi_chains": chains,
         **notifications,
     }
+
+
+async def assert_each_key_in_register_order(system: System, books: Books) -> int:
+    """Every registered event was published once, and the records of each key on the
+    activities topic follow the register's order: their places in it, as the register has
+    them and as each record's header says, strictly increase in offset order. Return how
+    many keys there were."""
+    order = await books.register_order()
+    records = await read_all(system.kafka, topics.ACTIVITIES.qualified(system.namespace))
+    places: dict[bytes | None, list[int]] = defaultdict(list)
+    published: list[Identity] = []
+    for record in records:  # partition by partition, each in offset order
+        event = (header(record, "ce_source") or "", header(record, "ce_id") or "")
+        published.append(event)
+        place = order.get(event)
+        assert place is not None, f"{event} was published but is not in the register"
+        carried = header(record, topics.REGISTER_SEQ_HEADER)
+        assert carried == str(place), f"{event} carries {carried}, registered as {place}"
+        places[record.key].append(place)
+    assert sorted(published) == sorted(order), "the topic differs from the register"
+    for key, in_offset_order in places.items():
+        for before, after in pairwise(in_offset_order):
+            assert after > before, f"key {key!r}: register order {before}, then {after}"
+    return len(places)
 
 
 async def assert_kpis_are_the_engine_s(system: System, books: Books) -> None:

@@ -26,6 +26,13 @@ class Books:
         rows = await self.connection.fetch("SELECT source, id FROM activities.register")
         return [(row["source"], row["id"]) for row in rows]
 
+    async def register_order(self) -> dict[Identity, int]:
+        """Each registered event's place in the register's order (`register_seq`)."""
+        rows = await self.connection.fetch(
+            "SELECT source, id, register_seq FROM activities.register"
+        )
+        return {(row["source"], row["id"]): row["register_seq"] for row in rows}
+
     async def register_events(self) -> list[KnownEvent]:
         """The register as the metrics engine reads events."""
         rows = await self.connection.fetch("SELECT event FROM activities.register")

@@ -6,7 +6,9 @@ with SIGKILL for good; two thirds in, a new one starts: the partitions move both
 Afterwards every metrics instance serves the KPIs the pure engine computes from the register,
 each KPI change was announced once and none went back and forth (two instances that each
 announced the KPIs from their own view would make them alternate), and every notification
-reached the receiver in exactly one message (see `audit` for all that is checked)."""
+reached the receiver in exactly one message (see `audit` for all that is checked). The two
+activities instances registered events of the same commitments at the same moments: every
+key's records on the activities topic follow the register's order all the same."""
 
 import asyncio
 import random
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from simulator.lund import ORGANISATIONS
-from tests.chaos.audit import Expected, audit, settle
+from tests.chaos.audit import Expected, assert_each_key_in_register_order, audit, settle
 from tests.chaos.books import opened
 from tests.chaos.partners import HttpPartner
 from tests.chaos.report import Report
@@ -66,6 +68,7 @@ async def test_instances_of_every_service_give_one_answer_and_tell_each_change_o
             async with opened(database_url) as books:
                 settled = await settle(system, books, expected, within=150)
                 figures = await audit(system, books, expected)
+                keys_in_order = await assert_each_key_in_register_order(system, books)
 
     assert set().union(*(p.accepted for p in partners)) == expected.registered
     assert set().union(*(p.refused for p in partners)) == expected.refused
@@ -79,5 +82,6 @@ async def test_instances_of_every_service_give_one_answer_and_tell_each_change_o
             "stream_seconds": round(streamed, 1),
             "settle_seconds": round(settled, 1),
             **figures,
+            "keys_in_register_order": keys_in_order,
         },
     )

@@ -86,6 +86,9 @@ def test_the_asyncapi_document_has_every_topic_and_each_type_with_its_headers_an
     }
     parked = document["components"]["messages"]["lofte.ingest.v1.dlq_dead-letter"]
     assert "dlq_reason" in parked["headers"]["required"]
+    published = document["components"]["messages"]["lofte.activities.v1_activity.completed"]
+    assert topics.REGISTER_SEQ_HEADER in published["headers"]["properties"]
+    assert topics.REGISTER_SEQ_HEADER not in headers["properties"]  # partners do not send it
 
 
 def every_reference(node: Any) -> list[str]:
