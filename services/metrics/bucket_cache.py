@@ -7,14 +7,21 @@ alike), never with the number of events.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.metrics import kpi_buckets
-from services.metrics.domain.buckets import Bucket, BucketLog, Wanted, cut_days, day_bounds
+from services.metrics.domain.buckets import (
+    NOTHING_WANTED,
+    Bucket,
+    BucketLog,
+    Wanted,
+    cut_days,
+    day_bounds,
+)
 from services.metrics.domain.fact_log import FactLog
 from services.metrics.domain.facts import KnownEvent
 from shared.contracts.events import EventData, parse_typed
@@ -34,9 +41,19 @@ class ReadWhole:
 
 
 class BucketCache:
+    """Each zone's buckets as last read: all of them up to one version, and those an
+    evaluation wants (the KPIs this instance owns read) up to a later one.
+
+    An owner catches up with only what its KPIs read, so that an instance's work follows
+    its share of the KPIs however many instances there are; an API answer, which may be
+    about any KPI, catches up with everything first.
+    """
+
     def __init__(self, zones: Iterable[ZoneInfo], *, page: int = PAGE) -> None:
         self._logs = {zone: BucketLog(zone) for zone in set(zones)}
-        self._versions = dict.fromkeys(self._logs, 0)
+        self._versions = dict.fromkeys(self._logs, 0)  # every bucket read up to these
+        # What the latest partial catch-up of a zone read, and up to which version.
+        self._partial: dict[ZoneInfo, tuple[Wanted, int]] = {}
         self._page = page
         self._data: dict[tuple[str, int, str], EventData] = {}
         self._zones_kept = False
@@ -46,24 +63,52 @@ class BucketCache:
     def __len__(self) -> int:
         return sum(len(log) for log in self._logs.values())
 
-    async def catch_up(self, connection: Connection) -> None:
+    async def catch_up(
+        self, connection: Connection, wanted: Mapping[ZoneInfo, Wanted] | None = None
+    ) -> None:
+        """Read what changed: every bucket, or only the buckets `wanted` in each zone it
+        names (the others are left as they were)."""
         if not self._zones_kept:
             await kpi_buckets.ensure_zones(connection, [zone.key for zone in self._logs])
             self._zones_kept = True
         # Read before the buckets: they hold at least what it counts.
         applied = await kpi_buckets.applied_total(connection)
-        for zone, log in self._logs.items():
-            while True:
-                rows = await kpi_buckets.buckets_after(
-                    connection, zone.key, self._versions[zone], self._page
-                )
-                for row in rows:
-                    log.put(self._bucket(row))
-                if rows:
-                    self._versions[zone] = rows[-1]["version"]
-                if len(rows) < self._page:
-                    break
+        for zone in self._logs:
+            if wanted is None:
+                self._versions[zone] = await self._read(connection, zone, self._versions[zone])
+            elif zone in wanted:
+                want = wanted[zone]
+                start = self._versions[zone]
+                if zone in self._partial:
+                    held, version = self._partial[zone]
+                    if held.covers(want):
+                        want, start = held, max(start, version)
+                self._partial[zone] = (want, await self._read(connection, zone, start, want))
         self.applied = applied
+
+    def lags(self, zone: ZoneInfo, wanted: Wanted) -> bool:
+        """Whether some of what `wanted` reads was last read in a catch-up older than that
+        of other buckets of the zone (a KPI newly owned since the latest catch-up)."""
+        held, version = self._partial.get(zone, (NOTHING_WANTED, 0))
+        return version > self._versions[zone] and not held.covers(wanted)
+
+    def wanted(self, zone: ZoneInfo) -> Wanted:
+        """What the latest partial catch-up of `zone` read."""
+        return self._partial.get(zone, (NOTHING_WANTED, 0))[0]
+
+    async def _read(
+        self, connection: Connection, zone: ZoneInfo, after: int, wanted: Wanted | None = None
+    ) -> int:
+        """Put the buckets changed after version `after`; the version read up to."""
+        log = self._logs[zone]
+        while True:
+            rows = await kpi_buckets.buckets_after(connection, zone.key, after, self._page, wanted)
+            for row in rows:
+                log.put(self._bucket(row))
+            if rows:
+                after = rows[-1]["version"]
+            if len(rows) < self._page:
+                return after
 
     async def log_at(
         self,

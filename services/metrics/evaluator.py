@@ -21,6 +21,7 @@ import asyncpg
 from services.metrics import SCHEMA, repository
 from services.metrics.announcements import record_for
 from services.metrics.bucket_cache import ReadWhole
+from services.metrics.domain.buckets import Wanted
 from services.metrics.domain.changes import (
     Announced,
     CommitmentStatusChanged,
@@ -162,7 +163,7 @@ class KpiEvaluator:
         # the consumer's answer waits for. And before catching up: what the consumer had
         # handled when it answered is then in the state read.
         caught_up = await self._claims.caught_up()
-        await self.events.refresh(always=catch_up)
+        await self.events.refresh(always=catch_up, wanted=self._reads(self._claims.assigned()))
         self.evaluated_events = self.events.cache.applied
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:
@@ -172,9 +173,12 @@ class KpiEvaluator:
                 async with connection.transaction():
                     self.owned = await self._claims.standing(connection, live, at)
                     cache, zone = self.events.cache, promise.zone
+                    wanted = wanted_by(promise, self.owned.owns)
+                    if cache.lags(zone, wanted):  # assigned more since the catch-up
+                        await cache.catch_up(connection, {zone: cache.wanted(zone) | wanted})
                     if zone not in read:
                         read[zone] = await cache.read_whole(connection, zone, at)
-                    facts = cache.log_of(read[zone], wanted_by(promise, self.owned.owns))
+                    facts = cache.log_of(read[zone], wanted)
                     kpis, news = await self._announce(connection, promise, facts, at, None)
                     closing = closing_day(promise, at)
                     if closing is not None:
@@ -187,6 +191,15 @@ class KpiEvaluator:
             # Behind on some partition: its KPIs are incomplete and wait; come back soon.
             self._rounds.wake()
             await asyncio.sleep(min(self._interval, 1.0))
+
+    def _reads(self, owned: Owned) -> dict[ZoneInfo, Wanted]:
+        """What the KPIs `owned` read of the buckets, zone by zone."""
+        reads: dict[ZoneInfo, Wanted] = {}
+        for promise in self.promises:
+            wanted = wanted_by(promise, owned.owns)
+            held = reads.get(promise.zone)
+            reads[promise.zone] = wanted if held is None else held | wanted
+        return reads
 
     async def _announce(
         self,

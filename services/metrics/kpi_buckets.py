@@ -22,6 +22,7 @@ from datetime import datetime
 
 import asyncpg
 
+from services.metrics.domain.buckets import Wanted
 from services.metrics.domain.facts import KnownEvent
 from services.metrics.repository import known_event
 from shared.contracts.events import (
@@ -222,16 +223,30 @@ async def _missing(connection: Connection, zones: Iterable[str]) -> list[str]:
 
 
 async def buckets_after(
-    connection: Connection, zone: str, version: int, limit: int
+    connection: Connection, zone: str, version: int, limit: int, wanted: Wanted | None = None
 ) -> list[asyncpg.Record]:
-    """Up to `limit` buckets of `zone` changed after `version`, in version order."""
-    return await connection.fetch(
+    """Up to `limit` buckets of `zone` changed after `version`, in version order; only
+    those `wanted`, if given."""
+    columns = (
         "SELECT day, type, item, promise, schema_version, data_key, data, weight,"
-        " first_time, first_source, first_id, version"
-        " FROM kpi_buckets WHERE zone = $1 AND version > $2 ORDER BY version LIMIT $3",
+        " first_time, first_source, first_id, version FROM kpi_buckets"
+    )
+    if wanted is None:
+        return await connection.fetch(
+            f"{columns} WHERE zone = $1 AND version > $2 ORDER BY version LIMIT $3",
+            zone,
+            version,
+            limit,
+        )
+    return await connection.fetch(
+        f"{columns} WHERE zone = $1 AND version > $2"
+        f" AND (item = ANY($4::text[]) OR ($5 AND type = '{IncidentRecorded.TYPE}'))"
+        " ORDER BY version LIMIT $3",
         zone,
         version,
         limit,
+        sorted(wanted.commitments),
+        wanted.incidents,
     )
 
 

@@ -97,6 +97,12 @@ class Claims:
     async def caught_up(self) -> frozenset[int]:
         return await self._consumed.caught_up_partitions()
 
+    def assigned(self) -> Owned:
+        """The partitions the group gave this instance, claimed or not: what it may own by
+        its next evaluation."""
+        count = self._consumed.partition_count() or 0
+        return Owned(count, self.assignment.partitions) if count else NOTHING
+
     async def live(self, connection: Connection, caught_up: frozenset[int]) -> dict[int, int]:
         """The claims to act on: of the assigned partitions, those caught up with. After each
         rebalance the assigned partitions are claimed anew. Call with the assignment's lock."""

@@ -255,3 +255,46 @@ async def test_an_owner_builds_only_what_its_kpis_read_and_evaluates_them_as_the
     others = [c.id for c in LUND.commitments if not wanted.commitment(c.id)]
     assert any(all_facts.facts_at(at).activities_of(c) for c in others)
     assert not any(facts.facts_at(at).activities_of(c) for c in others)
+
+
+async def test_an_owner_catches_up_with_only_what_its_kpis_read_and_with_more_once_it_owns_more(
+    metrics_pool: asyncpg.Pool,
+) -> None:
+    events = simulated(date(2017, 1, 1), date(2017, 12, 31), seed=13)
+    first_half = [e for e in events if e.envelope.time < local(2017, 7, 1)]
+    second_half = [e for e in events if e.envelope.time >= local(2017, 7, 1)]
+    at = local(2017, 12, 31, 12)
+    cache = BucketCache([LUND.zone])
+
+    async def owner_sees(owned: Owned, applied: list[KnownEvent]) -> None:
+        wanted = wanted_by(LUND, owned.owns)
+        async with metrics_pool.acquire() as connection:
+            if cache.lags(LUND.zone, wanted):
+                await cache.catch_up(connection, {LUND.zone: cache.wanted(LUND.zone) | wanted})
+            facts = await cache.log_at(connection, LUND.zone, at, wanted=wanted)
+        mine = evaluate_log(LUND, facts, at, promises=[LUND], wanted=owned.owns)
+        whole = evaluate(LUND, applied, at, promises=[LUND])
+        assert mine.commitments == tuple(c for c in whole.commitments if owned.owns(c.id))
+        assert mine.outcomes == tuple(i for i in whole.outcomes if owned.owns(i.id))
+
+    async def catch_up(owned: Owned) -> None:
+        async with metrics_pool.acquire() as connection:
+            await cache.catch_up(connection, {LUND.zone: wanted_by(LUND, owned.owns)})
+
+    one, two = Owned(6, frozenset({0})), Owned(6, frozenset({0, 1}))
+    await apply(metrics_pool, first_half)
+    await catch_up(one)
+    held_by_one = len(cache)
+    await apply(metrics_pool, second_half)
+    await catch_up(one)
+    await owner_sees(one, events)
+
+    assert not cache.lags(LUND.zone, wanted_by(LUND, one.owns))
+    assert cache.lags(LUND.zone, wanted_by(LUND, two.owns))  # partition 1 only read so far
+    await owner_sees(two, events)
+
+    async with metrics_pool.acquire() as connection:
+        await cache.catch_up(connection)  # as an API answer does: everything
+    everything = await kpis_of_state(metrics_pool, cache, at)
+    assert everything == kpis_of_engine(events, at)
+    assert held_by_one < len(cache)

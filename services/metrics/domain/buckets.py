@@ -18,7 +18,7 @@ days differ, which no deployment has.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic
@@ -91,11 +91,23 @@ class _Buckets(Generic[D]):
 
 @dataclass(frozen=True, slots=True)
 class Wanted:
-    """What the KPIs of an evaluation read of the buckets: the activities of the
-    commitments `commitment` says yes to, and the incidents if any of them reads those."""
+    """What the KPIs of an evaluation read of the buckets: the activities of `commitments`,
+    and the incidents if any of them reads those."""
 
-    commitment: Callable[[str], bool]
+    commitments: frozenset[str]
     incidents: bool
+
+    def commitment(self, commitment_id: str) -> bool:
+        return commitment_id in self.commitments
+
+    def covers(self, other: "Wanted") -> bool:
+        return self.commitments >= other.commitments and (self.incidents or not other.incidents)
+
+    def __or__(self, other: "Wanted") -> "Wanted":
+        return Wanted(self.commitments | other.commitments, self.incidents or other.incidents)
+
+
+NOTHING_WANTED = Wanted(frozenset(), incidents=False)
 
 
 class BucketLog:

@@ -41,4 +41,4 @@ def wanted_by(promise: Promise, evaluated: Callable[[str], bool]) -> Wanted:
     for indicator in promise.outcome_indicators:
         if evaluated(indicator.id):
             measured_by(indicator)
-    return Wanted(commitments.__contains__, incidents)
+    return Wanted(frozenset(commitments), incidents)
