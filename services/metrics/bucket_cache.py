@@ -19,7 +19,6 @@ from services.metrics.domain.buckets import (
     Bucket,
     BucketLog,
     Wanted,
-    cut_days,
     day_bounds,
 )
 from services.metrics.domain.fact_log import FactLog
@@ -133,7 +132,7 @@ class BucketCache:
         """What an evaluation as of `at` (known at `known_at`) in `zone` reads one by one:
         the same for every promise of the zone, so a round that evaluates several reads it
         once."""
-        cut = cut_days(at, zone)
+        cut = self._logs[zone].cut_days(at)
         whole = await kpi_buckets.events_read_whole(
             connection, at, [day_bounds(day, zone) for day in sorted(cut)], known_at
         )
@@ -159,7 +158,7 @@ class BucketCache:
             row["data_key"],
         )
         if row["first_time"] is None or row["weight"] == 0:
-            return Bucket(key, 0)
+            return Bucket(key, 0, last=row["last_time"])
         shared = (row["type"], row["schema_version"], row["data_key"])
         data = self._data.get(shared)
         if data is None:
@@ -169,4 +168,4 @@ class BucketCache:
                 row["type"], row["schema_version"], json.loads(row["data"])
             )
         first = (row["first_time"], row["first_source"], row["first_id"])
-        return Bucket(key, row["weight"], data, first)
+        return Bucket(key, row["weight"], data, first, row["last_time"])

@@ -158,12 +158,14 @@ class KpiEvaluator:
         return self._interval
 
     async def evaluate_all(self, *, catch_up: bool = True) -> None:
-        at = self._clock()
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for. And before catching up: what the consumer had
         # handled when it answered is then in the state read.
         caught_up = await self._claims.caught_up()
         await self.events.refresh(always=catch_up, wanted=self._reads(self._claims.assigned()))
+        # After catching up: what was read then happened before this instant (unless dated
+        # ahead), so today's buckets count as they are, not event by event (`cut_days`).
+        at = self._clock()
         self.evaluated_events = self.events.cache.applied
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:

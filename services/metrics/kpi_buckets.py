@@ -73,13 +73,14 @@ WITH changed AS (_changed), keyed AS (
            (array_agg(source ORDER BY occurred_at, source, id) FILTER (WHERE delta > 0))[1]
                AS first_source,
            (array_agg(id ORDER BY occurred_at, source, id) FILTER (WHERE delta > 0))[1]
-               AS first_id
+               AS first_id,
+           max(occurred_at) FILTER (WHERE delta > 0) AS last_time
     FROM keyed
     GROUP BY zone, day, type, item, promise, schema_version, md5(data::text)
 )
 INSERT INTO kpi_buckets AS b
     (zone, day, type, item, promise, schema_version, data_key, data, weight,
-     first_time, first_source, first_id, version)
+     first_time, first_source, first_id, last_time, version)
 SELECT *, nextval('kpi_bucket_versions') FROM summed
 ON CONFLICT (zone, day, type, item, promise, schema_version, data_key) DO UPDATE SET
     weight = b.weight + EXCLUDED.weight,
@@ -89,6 +90,7 @@ ON CONFLICT (zone, day, type, item, promise, schema_version, data_key) DO UPDATE
                         ELSE b.first_source END,
     first_id = CASE WHEN b.first_time IS NULL OR _earlier THEN EXCLUDED.first_id
                     ELSE b.first_id END,
+    last_time = GREATEST(b.last_time, EXCLUDED.last_time),
     version = EXCLUDED.version
 """.replace(
     "_earlier",
@@ -229,7 +231,7 @@ async def buckets_after(
     those `wanted`, if given."""
     columns = (
         "SELECT day, type, item, promise, schema_version, data_key, data, weight,"
-        " first_time, first_source, first_id, version FROM kpi_buckets"
+        " first_time, first_source, first_id, last_time, version FROM kpi_buckets"
     )
     if wanted is None:
         return await connection.fetch(

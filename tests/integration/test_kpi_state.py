@@ -298,3 +298,33 @@ async def test_an_owner_catches_up_with_only_what_its_kpis_read_and_with_more_on
     everything = await kpis_of_state(metrics_pool, cache, at)
     assert everything == kpis_of_engine(events, at)
     assert held_by_one < len(cache)
+
+
+async def test_the_kpis_of_now_read_todays_buckets_and_a_day_with_later_events_event_by_event(
+    metrics_pool: asyncpg.Pool,
+) -> None:
+    def walk(n: int, hour: int) -> KnownEvent:
+        return activity(
+            "handelsebaserade-trygghetsvandringar", local(2017, 5, 3, hour), event_id=f"d{n}"
+        )
+
+    earlier = [walk(n, 10 + n % 6) for n in range(300)]
+    evening, later = local(2017, 5, 3, 18), walk(300, 20)
+    cache = BucketCache([LUND.zone])
+
+    async def read_at(at: datetime) -> list[KnownEvent]:
+        async with metrics_pool.acquire() as connection:
+            await cache.catch_up(connection)
+            return (await cache.read_whole(connection, LUND.zone, at)).events
+
+    await apply(metrics_pool, earlier)
+    assert await read_at(evening) == []
+    assert await kpis_of_state(metrics_pool, cache, evening) == kpis_of_engine(earlier, evening)
+
+    await apply(metrics_pool, [later])
+    read = await read_at(evening)
+    assert len(read) == len(earlier)  # the day is cut at the evening: read event by event
+    assert await kpis_of_state(metrics_pool, cache, evening) == kpis_of_engine(
+        [*earlier, later], evening
+    )
+    assert await read_at(local(2017, 5, 3, 21)) == []

@@ -8,9 +8,10 @@ calendar, not with the events. A bucket is a `Fact` with a `weight`.
 
 Two things cut inside a day, and for those days the events are read one by one instead: the
 evaluation instant (events after it do not count yet) and, for outcomes, the same moment a
-year earlier (`cut_days`). Events retracted only after the instant the evaluation knows as
-of (`known_at`) count again, read one by one too, as do the kinds that are never bucketed
-(few, and their text matters).
+year earlier; a day is cut only while one of its buckets holds an event after the instant
+that cuts it (`BucketLog.cut_days`), so the KPIs of now read today's buckets as they are.
+Events retracted only after the instant the evaluation knows as of (`known_at`) count again,
+read one by one too, as do the kinds that are never bucketed (few, and their text matters).
 
 Should promises in other time zones share a commitment, a bucket's members are placed in a
 promise by the day its first one fell on there: the same for all of them unless the zones'
@@ -40,6 +41,8 @@ class Bucket:
     # The data and first event (time, source, id) of the events in it; None once empty.
     data: EventData | None = None
     first: tuple[datetime, str, str] | None = None
+    # When the latest event folded in happened (never earlier than the latest left in it).
+    last: datetime | None = None
 
     @property
     def day(self) -> date:
@@ -55,11 +58,11 @@ class Bucket:
         return item, promise or None
 
 
-def cut_days(at: datetime, zone: ZoneInfo) -> frozenset[date]:
-    """The local days an evaluation as of `at` cuts inside."""
-    return frozenset(
-        {at.astimezone(zone).date(), moment_year_earlier(at.astimezone(zone), zone).date()}
-    )
+def cut_instants(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants an evaluation as of `at` may cut a local day at: `at` itself, and the
+    same moment a year earlier."""
+    local = at.astimezone(zone)
+    return local, moment_year_earlier(local, zone)
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -118,12 +121,28 @@ class BucketLog:
         self.zone = zone
         self._activities: defaultdict[Group, _Buckets[ActivityCompleted]] = defaultdict(_Buckets)
         self._incidents: _Buckets[IncidentRecorded] = _Buckets()
+        # Per day, the latest `last` of its buckets: later than a cut instant, the day is cut.
+        self._latest: dict[date, datetime] = {}
 
     def __len__(self) -> int:
         return len(self._incidents.facts) + sum(len(b.facts) for b in self._activities.values())
 
+    def cut_days(self, at: datetime) -> frozenset[date]:
+        """The local days an evaluation as of `at` must read event by event: those it cuts
+        inside, where a bucket holds an event after the instant that cuts the day. The KPIs
+        of now, evaluated once what they count has been applied, cut no day of today."""
+        return frozenset(
+            instant.date()
+            for instant in cut_instants(at, self.zone)
+            if (latest := self._latest.get(instant.date())) is not None and latest > instant
+        )
+
     def put(self, bucket: Bucket) -> None:
         """The bucket as it is now (an empty one is forgotten)."""
+        if bucket.last is not None:
+            held = self._latest.get(bucket.day)
+            if held is None or bucket.last > held:
+                self._latest[bucket.day] = bucket.last
         if bucket.type == IncidentRecorded.TYPE:
             self._incidents.put(bucket.key, self._fact(bucket, IncidentRecorded))
         elif bucket.type == ActivityCompleted.TYPE:
