@@ -101,13 +101,18 @@ class KpiEvaluator:
         # evaluate part of them only while they stay the same.
         self._whole: dict[str, Owned] = {}
         claims.assignment.when_revoked(self._revoked)
+        # The other instances' batches: their changes are evaluated on the next round.
+        events.when_told(self._touch)
         # New partitions are claimed, loaded and announced for at once, not on the next tick.
         claims.assignment.when_assigned(self.wake)
 
     def wake(self, touched: Touched = EVERYTHING) -> None:
         """Evaluate soon the KPIs owned that `touched` can have changed (default: all)."""
-        self._touched |= touched
+        self._touch(touched)
         self._rounds.wake()
+
+    def _touch(self, touched: Touched) -> None:
+        self._touched |= touched
 
     async def evaluate_at(
         self,

@@ -37,10 +37,9 @@ class ApplyEvents:
         await kpi_buckets.fold_in(connection, sorted(new_seqs.values()))
         self._touched = None
         if new_seqs:
-            await tell_applied(connection, self._instance)
-            self._touched = await touched_by(
-                connection, [event for event in events if _key(event) in new_seqs]
-            )
+            new = [event for event in events if _key(event) in new_seqs]
+            self._touched = await touched_by(connection, new)
+            await tell_applied(connection, self._instance, self._touched)
         return Applied(new=len(new_seqs), duplicates=len(events) - len(new_seqs))
 
     def committed(self) -> None:

@@ -12,8 +12,9 @@ Only events change what this decides: the clock (missed slots, deadlines, a year
 the timer's round, which evaluates every KPI owned.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.metrics.domain.reads import wanted_by
 from shared.contracts.events import (
@@ -45,6 +46,23 @@ class Touched:
 
     def __bool__(self) -> bool:
         return bool(self.everything or self.commitments or self.incidents or self.surveys)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commitments": sorted(self.commitments),
+            "incidents": self.incidents,
+            "surveys": sorted(self.surveys),
+            "everything": self.everything,
+        }
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> "Touched":
+        return cls(
+            frozenset(document["commitments"]),
+            bool(document["incidents"]),
+            frozenset(document["surveys"]),
+            bool(document["everything"]),
+        )
 
     @classmethod
     def by(cls, events: Iterable[EventData], retracting: bool = False) -> "Touched":
