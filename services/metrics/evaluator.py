@@ -6,13 +6,18 @@ announcement is exactly once: what was announced before is read under a row lock
 outbox rows announcing the news are written in the same transaction as the new state, under
 ids that follow from that state, so that the same change is always the same CloudEvent.
 Missed slots and passed deadlines need no event to be noticed: the timer's clock does it.
+
+A round woken by a batch this instance applied evaluates only the KPIs owned that the
+batch's events can change (`touched`), and keeps its latest word on the others; the timer's
+rounds, and the first after the KPIs owned changed, evaluate every KPI owned.
 """
 
 import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +37,7 @@ from services.metrics.domain.engine import evaluate_item, evaluate_log
 from services.metrics.domain.fact_log import FactLog
 from services.metrics.domain.kpis import CommitmentKpi, OutcomeKpi, PromiseKpis
 from services.metrics.domain.reads import wanted_by
+from services.metrics.domain.touched import EVERYTHING, NOTHING_TOUCHED, Touched
 from services.metrics.ownership import NOTHING, Claims, Owned
 from services.metrics.shared_events import SharedEvents
 from shared.background import Rounds
@@ -89,12 +95,24 @@ class KpiEvaluator:
         # What this instance exports: the latest KPIs it owns (see `ownership`).
         self.published: dict[str, PromiseKpis] = {}
         self.evaluated_events = 0  # how many applied events `latest` comes from
+        # What the batches applied since the round under way began touched.
+        self._touched = NOTHING_TOUCHED
+        # Per promise, the KPIs owned when `latest` was last evaluated whole: a round may
+        # evaluate part of them only while they stay the same.
+        self._whole: dict[str, Owned] = {}
         claims.assignment.when_revoked(self._revoked)
+        # The other instances' batches: their changes are evaluated on the next round.
+        events.when_told(self._touch)
         # New partitions are claimed, loaded and announced for at once, not on the next tick.
         claims.assignment.when_assigned(self.wake)
 
-    def wake(self) -> None:
+    def wake(self, touched: Touched = EVERYTHING) -> None:
+        """Evaluate soon the KPIs owned that `touched` can have changed (default: all)."""
+        self._touch(touched)
         self._rounds.wake()
+
+    def _touch(self, touched: Touched) -> None:
+        self._touched |= touched
 
     async def evaluate_at(
         self,
@@ -153,11 +171,20 @@ class KpiEvaluator:
 
     async def _round(self) -> float:
         self._evaluating_seconds = 0.0
-        await self.evaluate_all(catch_up=not self._rounds.woken)
+        # Taken before the catch-up: a batch committed after this is the next round's.
+        touched, self._touched = self._touched, NOTHING_TOUCHED
+        woken = self._rounds.woken
+        try:
+            await self.evaluate_all(catch_up=not woken, touched=touched if woken else EVERYTHING)
+        except BaseException:
+            self._touched |= touched  # not evaluated: the next round does it
+            raise
         await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
         return self._interval
 
-    async def evaluate_all(self, *, catch_up: bool = True) -> None:
+    async def evaluate_all(self, *, catch_up: bool = True, touched: Touched = EVERYTHING) -> None:
+        """Evaluate and announce the KPIs owned that `touched` can have changed: all, unless
+        a round since the KPIs owned last changed evaluated all of them."""
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for. And before catching up: what the consumer had
         # handled when it answered is then in the state read.
@@ -173,19 +200,34 @@ class KpiEvaluator:
             read: dict[ZoneInfo, ReadWhole] = {}
             for promise in self.promises:
                 async with connection.transaction():
-                    self.owned = await self._claims.standing(connection, live, at)
+                    self.owned = owned = await self._claims.standing(connection, live, at)
+                    earlier = self.latest.get(promise.id)
+                    evaluated: Callable[[str], bool]
+                    if earlier is None or self._whole.get(promise.id) != owned:
+                        evaluated, earlier = owned.owns, None
+                    else:
+                        evaluated = _both(owned.owns, touched.kpis_of(promise))
+                        if not any(map(evaluated, _items(promise))):
+                            continue
                     cache, zone = self.events.cache, promise.zone
-                    wanted = wanted_by(promise, self.owned.owns)
+                    wanted = wanted_by(promise, evaluated)
                     if cache.lags(zone, wanted):  # assigned more since the catch-up
                         await cache.catch_up(connection, {zone: cache.wanted(zone) | wanted})
                     if zone not in read:
                         read[zone] = await cache.read_whole(connection, zone, at)
                     facts = cache.log_of(read[zone], wanted)
-                    kpis, news = await self._announce(connection, promise, facts, at, None)
+                    kpis, news = await self._announce(
+                        connection, promise, facts, at, None, evaluated
+                    )
                     closing = closing_day(promise, at)
                     if closing is not None:
-                        news += (await self._announce(connection, promise, facts, at, closing))[1]
-                self.latest[promise.id] = kpis
+                        news += (
+                            await self._announce(connection, promise, facts, at, closing, evaluated)
+                        )[1]
+                if earlier is None:
+                    self.latest[promise.id], self._whole[promise.id] = kpis, owned
+                else:
+                    self.latest[promise.id] = updated(earlier, kpis)
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
             self._publish()
@@ -210,10 +252,12 @@ class KpiEvaluator:
         facts: FactLog,
         at: datetime,
         closing: date | None,
+        evaluated: Callable[[str], bool],
     ) -> tuple[PromiseKpis, list[KpiChange]]:
-        """Evaluate the KPIs owned, and announce what is new for them since the ledger's last
-        word. The others are their owners' to evaluate: an instance's work shrinks as
-        instances are added."""
+        """Evaluate the KPIs `evaluated` says yes to (of those owned), and announce what is
+        new for them since the ledger's last word. The others are their owners' to evaluate:
+        an instance's work shrinks as instances are added; or they were evaluated before,
+        and nothing since changed them."""
         owned = self.owned
         started = time.perf_counter()
         kpis = evaluate_log(
@@ -223,7 +267,7 @@ class KpiEvaluator:
             calendars=self._calendars,
             period_of=closing,
             promises=self.promises,
-            wanted=owned.owns,
+            wanted=evaluated,
         )
         self._evaluating_seconds += time.perf_counter() - started
         if not owned.mine:
@@ -239,7 +283,7 @@ class KpiEvaluator:
             for n, change in enumerate(news)
         ]
         await enqueue(connection, SCHEMA, records)
-        kept = owned.merge(previous, told)
+        kept = previous.updated(told, evaluated)
         await repository.save_announced(connection, ledger, kept.to_json(), at, count + len(news))
         return kpis, news
 
@@ -250,6 +294,26 @@ class KpiEvaluator:
     def _revoked(self, partitions: frozenset[int]) -> None:
         self.owned = Owned(self.owned.partitions, self.owned.mine - partitions)
         self._publish()
+
+
+def updated(earlier: PromiseKpis, now: PromiseKpis) -> PromiseKpis:
+    """`earlier`'s KPIs, those evaluated `now` as they are now."""
+    commitments = {kpi.id: kpi for kpi in now.commitments}
+    outcomes = {kpi.id: kpi for kpi in now.outcomes}
+    return replace(
+        now,
+        commitments=tuple(commitments.get(kpi.id, kpi) for kpi in earlier.commitments),
+        outcomes=tuple(outcomes.get(kpi.id, kpi) for kpi in earlier.outcomes),
+    )
+
+
+def _both(first: Callable[[str], bool], second: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda item: first(item) and second(item)
+
+
+def _items(promise: Promise) -> Iterator[str]:
+    yield from (commitment.id for commitment in promise.commitments)
+    yield from (indicator.id for indicator in promise.outcome_indicators)
 
 
 def announcement_id(ledger: str, number: int) -> str:

@@ -17,6 +17,7 @@ from services.metrics import SCHEMA, SERVICE, subscribers
 from services.metrics.api import router
 from services.metrics.applied_api import router as applied_router
 from services.metrics.bucket_cache import BucketCache
+from services.metrics.domain.touched import Touched
 from services.metrics.evaluator import KpiEvaluator
 from services.metrics.gauges import KpiExposition
 from services.metrics.handlers import ApplyEvents
@@ -47,9 +48,9 @@ def create_app(
         cache = BucketCache(promise.zone for promise in promises)
         events = SharedEvents(cache, parts.pool, str(settings.database_url), instance)
 
-        def applied() -> None:
+        def applied(touched: Touched) -> None:
             events.changed()
-            evaluator.wake()
+            evaluator.wake(touched)
 
         apply = ApplyEvents(applied, instance)
         consumer = subscribers.subscribe(parts, apply, settings)

@@ -53,16 +53,7 @@ class Owned:
     def merge(self, previous: Announced, told: Announced) -> Announced:
         """A ledger's new word: `told` for the KPIs owned here, `previous` for the others,
         which their owners keep."""
-        return Announced(
-            commitments={
-                **{k: v for k, v in previous.commitments.items() if not self.owns(k)},
-                **told.commitments,
-            },
-            outcomes={
-                **{k: v for k, v in previous.outcomes.items() if not self.owns(k)},
-                **told.outcomes,
-            },
-        )
+        return previous.updated(told, self.owns)
 
 
 NOTHING = Owned(0, frozenset())

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.metrics.domain.facts import KnownEvent
 from shared.contracts.cloudevents import SPEC_VERSION, CloudEvent
-from shared.contracts.events import parse_data
+from shared.contracts.events import EventRetracted, parse_data
 from shared.db import Connection
 from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays
 
@@ -48,6 +48,29 @@ async def events_numbered(
         list(seqs),
     )
     return [(row["seq"], known_event(row)) for row in rows]
+
+
+async def retracted_events(
+    connection: Connection, retractions: Sequence[KnownEvent]
+) -> list[KnownEvent]:
+    """The applied events these retractions name (of their own source; those not applied
+    yet are not there: their retraction changed nothing yet)."""
+    named = [
+        (r.envelope.source, r.data.event_id)
+        for r in retractions
+        if isinstance(r.data, EventRetracted)
+    ]
+    if not named:
+        return []
+    rows = await connection.fetch(
+        "SELECT e.source, e.id, e.type, e.subject, e.occurred_at, e.data, e.schema_version"
+        " FROM unnest($1::text[], $2::text[]) AS n (source, id)"
+        " JOIN applied_events AS e USING (source, id)"
+        " WHERE e.type <> 'event.retracted'",
+        [source for source, _ in named],
+        [event_id for _, event_id in named],
+    )
+    return [known_event(row) for row in rows]
 
 
 def known_event(row: Any) -> KnownEvent:

@@ -5,29 +5,53 @@ looked (`BucketCache`'s catch-up). So that answers cost nothing while nothing ch
 batch applied tells the other instances so (NOTIFY on `CHANNEL`, with the applying
 instance's name in the payload), and an instance catches up only once told or once it
 applied a batch itself, when asked to (the evaluator's timer), and whenever it cannot listen
-(its listening connection lost: it may have missed a notice).
+(its listening connection lost: it may have missed a notice). The notice also says which
+KPIs the batch can have changed (see `notice`): their owners evaluate them next round.
 """
 
 import asyncio
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from services.metrics.bucket_cache import BucketCache
 from services.metrics.domain.buckets import Wanted
+from services.metrics.domain.touched import EVERYTHING, Touched
 from shared.db import UNREACHABLE, Connection
 from shared.db.notices import listen
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "metrics_applied"
+# PostgreSQL takes payloads shorter than 8,000 bytes.
+NOTICE_BYTES = 7_000
 
 
-async def tell_applied(connection: Connection, instance: str) -> None:
+async def tell_applied(connection: Connection, instance: str, touched: Touched) -> None:
     """In the applying transaction: the others hear of it when, and only if, it commits."""
-    await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, instance)
+    await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, notice(instance, touched))
+
+
+def notice(instance: str, touched: Touched) -> str:
+    """A notice's payload: who applied a batch, and what of the KPI state it touched (the
+    owners of the KPIs it can change evaluate them)."""
+    payload = json.dumps({"instance": instance, "touched": touched.to_json()})
+    if len(payload.encode()) < NOTICE_BYTES:
+        return payload
+    return json.dumps({"instance": instance, "touched": EVERYTHING.to_json()})
+
+
+def heard(payload: str) -> tuple[str, Touched]:
+    """Who applied a batch and what it touched, from a notice's payload."""
+    try:
+        document = json.loads(payload)
+        return str(document["instance"]), Touched.from_json(document["touched"])
+    except (ValueError, LookupError, TypeError):
+        # An instance of an earlier version names only itself.
+        return payload, EVERYTHING
 
 
 class SharedEvents:
@@ -43,6 +67,7 @@ class SharedEvents:
         self._told_since_partial = True
         self._lock = asyncio.Lock()
         self._begun = 0  # catch-ups of everything begun
+        self._told_of: list[Callable[[Touched], None]] = []
 
     async def refresh(
         self,
@@ -86,6 +111,11 @@ class SharedEvents:
         """Hear the other instances' notices until cancelled, connecting again when lost."""
         await listen(self._dsn, CHANNEL, self._heard, self._hearing)
 
+    def when_told(self, touched: Callable[[Touched], None]) -> None:
+        """Have `touched` called with what the other instances' batches touched, as heard
+        (with everything, when notices may have been missed)."""
+        self._told_of.append(touched)
+
     def changed(self) -> None:
         """This instance applied a batch: the next ask catches up."""
         self._told = self._told_since_partial = True
@@ -94,7 +124,14 @@ class SharedEvents:
         self._listening = listening
         if listening:
             self._told = self._told_since_partial = True  # what was missed while not listening
+            self._tell(EVERYTHING)
 
-    def _heard(self, instance: str) -> None:
+    def _heard(self, payload: str) -> None:
+        instance, touched = heard(payload)
         if instance != self._instance:
             self._told = self._told_since_partial = True
+            self._tell(touched)
+
+    def _tell(self, touched: Touched) -> None:
+        for told in self._told_of:
+            told(touched)

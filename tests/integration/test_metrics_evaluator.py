@@ -1,18 +1,27 @@
 """The metrics service's evaluator outlives whatever fails in one round: a round that cannot
 finish is tried again on the next tick, it never ends the announcements for good; and a round
-that waited long for Kafka is not followed by a rest as long as the wait."""
+that waited long for Kafka is not followed by a rest as long as the wait. A round after a
+batch evaluates only the KPIs the batch touched, and announces what a full round would."""
 
 import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 from aiokafka.errors import KafkaTimeoutError
 
 from services.metrics.bucket_cache import BucketCache
+from services.metrics.domain.touched import Touched
 from services.metrics.evaluator import KpiEvaluator
+from services.metrics.handlers import ApplyEvents, decode
 from services.metrics.ownership import Claims
 from services.metrics.shared_events import SharedEvents
+from shared.contracts.cloudevents import HEADER_PREFIX
+from shared.contracts.kpi_events import CommitmentStatusChanged
 from shared.messaging.assignment import Assignment
 from shared.promises import default_promises, school_holiday_calendars
+from tests.factories import activity_completed, event, event_retracted
 from tests.notifications_harness import local
 from tests.polling import eventually
 
@@ -59,6 +68,38 @@ class SlowToAnswerConsumer(LoneConsumer):
             await asyncio.sleep(self._wait)
             return frozenset()
         return self.assignment.partitions
+
+
+class CaughtUpConsumer(LoneConsumer):
+    async def caught_up_partitions(self) -> frozenset[int]:
+        return self.assignment.partitions
+
+
+async def announced(pool: asyncpg.Pool) -> list[tuple[str, str]]:
+    """The announcements in the outbox, in order: (type, subject)."""
+    rows = await pool.fetch("SELECT headers FROM outbox ORDER BY position")
+    headers = [json.loads(row["headers"]) for row in rows]
+    return [(h[f"{HEADER_PREFIX}type"], h[f"{HEADER_PREFIX}subject"]) for h in headers]
+
+
+async def ledger(pool: asyncpg.Pool, promise: str) -> dict[str, Any]:
+    stored = await pool.fetchval("SELECT announced FROM kpi_announced WHERE promise = $1", promise)
+    told: dict[str, Any] = json.loads(stored)
+    return told
+
+
+async def apply_batch(pool: asyncpg.Pool, documents: list[dict[str, Any]]) -> Touched:
+    """Apply a batch as the consumer does; what it touched, as the evaluator is told."""
+    told: list[Touched] = []
+    apply = ApplyEvents(told.append, "test")
+    async with pool.acquire() as connection, connection.transaction():
+        await apply(connection, [decode(event(document)) for document in documents])
+    apply.committed()
+    [touched] = told
+    return touched
+
+
+STATUS_CHANGED = CommitmentStatusChanged.TYPE
 
 
 def evaluator_over(
@@ -114,3 +155,36 @@ async def test_a_round_that_waited_for_kafka_does_not_rest_as_long_before_announ
         await asyncio.gather(running, return_exceptions=True)
 
     assert announced > 0
+
+
+async def test_a_round_after_a_batch_announces_for_what_it_touched_as_a_full_round_would(
+    metrics_pool: asyncpg.Pool, database_url: str
+) -> None:
+    evaluator = evaluator_over(CaughtUpConsumer(), metrics_pool, database_url)
+    await evaluator.evaluate_all()  # every KPI's first word
+    first_word = await ledger(metrics_pool, "lund-2017")
+    before = await announced(metrics_pool)
+    march = datetime(2017, 3, 6, 9, tzinfo=UTC)
+    five = [activity_completed("volontarinsatser", time=march) for _ in range(5)]
+
+    touched = await apply_batch(metrics_pool, five)
+    await evaluator.evaluate_all(catch_up=False, touched=touched)
+    after_batch = await announced(metrics_pool)
+    word_after_batch = await ledger(metrics_pool, "lund-2017")
+    await evaluator.evaluate_all()  # all of them again: nothing left to say
+
+    assert after_batch[len(before) :] == [(STATUS_CHANGED, "volontarinsatser")]
+    assert await announced(metrics_pool) == after_batch
+    assert await ledger(metrics_pool, "lund-2017") == word_after_batch
+    assert word_after_batch["commitments"]["volontarinsatser"]["status"] == "achieved"
+    others = {k: v for k, v in word_after_batch["commitments"].items() if k != "volontarinsatser"}
+    assert others == {k: v for k, v in first_word["commitments"].items() if k != "volontarinsatser"}
+    assert word_after_batch["outcomes"] == first_word["outcomes"]
+
+    touched = await apply_batch(metrics_pool, [event_retracted(five[0], time=march)])
+    await evaluator.evaluate_all(catch_up=False, touched=touched)
+    after_retraction = await announced(metrics_pool)
+    await evaluator.evaluate_all()
+
+    assert after_retraction[len(after_batch) :] == [(STATUS_CHANGED, "volontarinsatser")]
+    assert await announced(metrics_pool) == after_retraction

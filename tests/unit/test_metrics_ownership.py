@@ -62,6 +62,27 @@ def test_a_ledger_keeps_what_other_owners_told() -> None:
     assert kept.outcomes == previous.outcomes
 
 
+def test_a_round_that_evaluated_some_kpis_keeps_the_ledgers_word_on_the_others() -> None:
+    mine = everything(6)
+    previous = Announced(
+        commitments={
+            "sno-mote": AnnouncedCommitment(Status.BEHIND),
+            "volontarinsatser": AnnouncedCommitment(Status.BEHIND),
+        },
+        outcomes={"skadegorelse": AnnouncedOutcome(Status.ON_TRACK, 3.0)},
+    )
+    told = Announced(commitments={"volontarinsatser": AnnouncedCommitment(Status.ACHIEVED)})
+
+    kept = previous.updated(told, lambda item: mine.owns(item) and item == "volontarinsatser")
+
+    assert kept.commitments == {
+        "sno-mote": AnnouncedCommitment(Status.BEHIND),
+        "volontarinsatser": AnnouncedCommitment(Status.ACHIEVED),
+    }
+    assert kept.outcomes == previous.outcomes
+    assert mine.merge(previous, told).commitments == told.commitments  # all evaluated
+
+
 def test_a_lone_instance_owns_everything() -> None:
     kpis = evaluate(LUND, [], AT)
     assert everything(6).only(kpis) == kpis

@@ -7,7 +7,7 @@ status and value. Slots and cells are kept only while the KPIs still show them, 
 state stays as small as one period's news.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,6 +61,20 @@ class Announced:
                 for indicator, told in sorted(self.outcomes.items())
             },
         }
+
+    def updated(self, told: "Announced", evaluated: Callable[[str], bool]) -> "Announced":
+        """The ledger's new word after an evaluation of the KPIs `evaluated` says yes to:
+        `told` for those, this word for the others (another owner's, or not evaluated now)."""
+        return Announced(
+            commitments={
+                **{k: v for k, v in self.commitments.items() if not evaluated(k)},
+                **told.commitments,
+            },
+            outcomes={
+                **{k: v for k, v in self.outcomes.items() if not evaluated(k)},
+                **told.outcomes,
+            },
+        )
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> "Announced":
