@@ -56,6 +56,8 @@ CLOSING_DAYS = 31
 # not the waiting: a round that waited 40 s for Kafka to say how far it was read must not
 # then rest for minutes with news to announce. And never longer than the timer's interval.
 REST_PER_WORK = 4.0
+# How soon a round comes back to a partition it was behind on when no batch wakes it first.
+BEHIND_SECONDS = 1.0
 # How long an API answer waits to catch up with what other instances applied before it
 # answers from what this instance knows.
 REFRESH_SECONDS = 2.0
@@ -175,16 +177,22 @@ class KpiEvaluator:
         touched, self._touched = self._touched, NOTHING_TOUCHED
         woken = self._rounds.woken
         try:
-            await self.evaluate_all(catch_up=not woken, touched=touched if woken else EVERYTHING)
+            current = await self.evaluate_all(
+                catch_up=not woken, touched=touched if woken else EVERYTHING
+            )
         except BaseException:
             self._touched |= touched  # not evaluated: the next round does it
             raise
         await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
-        return self._interval
+        # Behind on some partition: come back with the consumer's next batch, which wakes
+        # this, or soon without one; a steady stream is a little behind at many a round, and
+        # a rest the next batch cannot end would hold every KPI back by its length.
+        return self._interval if current else min(self._interval, BEHIND_SECONDS)
 
-    async def evaluate_all(self, *, catch_up: bool = True, touched: Touched = EVERYTHING) -> None:
+    async def evaluate_all(self, *, catch_up: bool = True, touched: Touched = EVERYTHING) -> bool:
         """Evaluate and announce the KPIs owned that `touched` can have changed: all, unless
-        a round since the KPIs owned last changed evaluated all of them."""
+        a round since the KPIs owned last changed evaluated all of them. Whether every
+        partition assigned was caught up with: the KPIs of one behind wait for a later round."""
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for. And before catching up: what the consumer had
         # handled when it answered is then in the state read.
@@ -231,10 +239,7 @@ class KpiEvaluator:
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
             self._publish()
-        if caught_up != assignment.partitions:
-            # Behind on some partition: its KPIs are incomplete and wait; come back soon.
-            self._rounds.wake()
-            await asyncio.sleep(min(self._interval, 1.0))
+        return caught_up == assignment.partitions
 
     def _reads(self, owned: Owned) -> dict[ZoneInfo, Wanted]:
         """What the KPIs `owned` read of the buckets, zone by zone."""
