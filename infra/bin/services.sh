@@ -91,15 +91,15 @@ our_pid() {
   return 1
 }
 
-# Prometheus scrapes the first instance of each service as configured, and the others from
-# these files (file-based discovery), which it reads again whenever they change.
+# Prometheus scrapes every instance of each service, on the ports it was given, from these
+# files (file-based discovery), which it reads again whenever they change.
 write_scrape_targets() {
   local service dir=$LOFTE_CONF_DIR/prometheus/targets name targets
   mkdir -p -- "$dir"
   for service in "${SERVICES[@]}"; do
     targets=()
     while read -r name; do
-      [[ $name == "$service" ]] || targets+=("\"127.0.0.1:$(port_of "$name")\"")
+      targets+=("\"127.0.0.1:$(port_of "$name")\"")
     done < <(instances_of "$service")
     printf '[{"targets": [%s]}]\n' "$(IFS=,; printf '%s' "${targets[*]}")" >"$dir/$service.json.tmp"
     mv -f -- "$dir/$service.json.tmp" "$dir/$service.json"

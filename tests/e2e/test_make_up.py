@@ -1,7 +1,9 @@
 """`make up` itself, as a new user runs it (on ports of the test's own, the simulator left
-out so that what arrives is what the test sends): it says where to look, the public page shows
-the Lund promise, and a notification of the demo is read in the mail catcher's page and the
-webhook inbox, with no delivery failing. `make down` stops all of it."""
+out so that what arrives is what the test sends), with three instances of each service
+(`SCALE=3`): it says where to look, every instance answers on its port, Prometheus scrapes
+them all, the public page shows the Lund promise, and a notification of the demo is read in
+the mail catcher's page and the webhook inbox, with no delivery failing. `make down` stops
+all of it."""
 
 import os
 import subprocess
@@ -18,8 +20,10 @@ from shared.promises import default_promises
 from tests.demo_receivers import missed
 from tests.kafka_records import send
 from tests.polling import eventually
-from tests.processes import ROOT, free_port
+from tests.processes import ROOT, free_port, port_is_free
 
+SCALE = 3
+SERVICES = ("activities", "metrics", "notifications", "public")
 PORTS = (
     "LOFTE_KAFKA_PORT",
     "LOFTE_KAFKA_CONTROLLER_PORT",
@@ -60,12 +64,20 @@ def make(target: str, env: dict[str, str], timeout: float) -> subprocess.Complet
 def made_up(tmp_path: Path) -> Iterator[tuple[dict[str, int], Path, str]]:
     """`make up` on free ports with a run folder of the test's own; `make down` afterwards."""
     ports = {name: free_port() for name in PORTS}
+    # Instance i of a service listens on its port + 10 (i - 1): those must be free too.
+    while not all(
+        port_is_free(ports[f"LOFTE_{service.upper()}_PORT"] + 10 * i)
+        for service in SERVICES
+        for i in range(1, SCALE)
+    ):
+        ports.update({f"LOFTE_{service.upper()}_PORT": free_port() for service in SERVICES})
     run_dir = tmp_path / "run"
     env = {
         **{name: value for name, value in os.environ.items() if not leaks_in(name)},
         **{name: str(port) for name, port in ports.items()},
         "LOFTE_RUN_DIR": str(run_dir),
         "SIMULATOR": "0",
+        "SCALE": str(SCALE),
     }
     try:
         up = make("up", env, timeout=600)
@@ -117,11 +129,36 @@ async def test_make_up_shows_the_promise_and_its_notifications_can_be_read_in_th
         within=60,
     )
 
+    instances = [
+        f"127.0.0.1:{ports[f'LOFTE_{service.upper()}_PORT'] + 10 * i}"
+        for service in SERVICES
+        for i in range(SCALE)
+    ]
+    scraped = await eventually(
+        lambda: up_targets(ports["LOFTE_PROMETHEUS_PORT"]),
+        lambda up: set(instances) <= up,
+        within=60,
+    )
+
     assert all(url in said for url in (public, mail_page, inbox)), said
     assert page.status_code == 200
     assert default_promises()[0].title in page.text
     told_polisen = [mail for mail in mails if to_polisen(mail)]
     assert told_polisen
     assert "/webhooks/polisen" in [post["path"] for post in posts]
-    [log] = (run_dir / "logs").glob("notifications*.log")
-    assert "delivery failed" not in log.read_text()
+    for instance in instances:
+        assert (await get(f"http://{instance}/health")).status_code == 200, instance
+    assert set(instances) <= scraped
+    logs = list((run_dir / "logs").glob("notifications*.log"))
+    assert len(logs) == SCALE
+    assert not any("delivery failed" in log.read_text() for log in logs)
+
+
+async def up_targets(prometheus_port: int) -> set[str]:
+    """The addresses Prometheus last scraped successfully."""
+    answer = await json_of(f"http://127.0.0.1:{prometheus_port}/api/v1/targets")
+    return {
+        target["labels"]["instance"]
+        for target in answer["data"]["activeTargets"]
+        if target["health"] == "up"
+    }
