@@ -723,6 +723,16 @@ def prometheus_config_in_compose(compose: Mapping[str, Any]) -> Path:
 TARGETS = ("static_configs", "file_sd_configs", "dns_sd_configs")
 
 
+def files_by_job(config: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each job's files of discovered targets."""
+    return {
+        job["job_name"]: [
+            name for files in job.get("file_sd_configs", ()) for name in files["files"]
+        ]
+        for job in config["scrape_configs"]
+    }
+
+
 def targets_by_job(config: Mapping[str, Any]) -> dict[str, list[str]]:
     """Each job's fixed addresses and the names it asks DNS for (with their port)."""
     return {
@@ -773,8 +783,11 @@ def test_compose_prometheus_scrapes_exactly_the_services_by_compose_name(
         [f"127.0.0.1:{prometheus_port}"],
     )
     assert in_compose == {name: [f"{name}:{container_port(compose, name)}"] for name in IMAGES}
+    # `make up` lists each service's instances, on the ports it gave them, in a file per job.
+    discovered = files_by_job(read_yaml(LOCAL_PROMETHEUS))
     for name in IMAGES:
-        assert local[name] == [f"127.0.0.1:{documented_port(name)}"]
+        assert local[name] == []
+        assert discovered[name] == [f"targets/{name}.json"]
 
 
 def test_grafana_queries_the_compose_prometheus(compose: dict[str, Any]) -> None:
