@@ -7,18 +7,17 @@ import json
 
 import asyncpg
 import pytest
-from prometheus_client import CollectorRegistry
 
 from services.metrics import SCHEMA
 from shared.contracts import topics
 from shared.db.leader import LeadershipLost
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.messaging.outbox_rows import OutgoingRecord
 from shared.messaging.outbox_rows import enqueue as enqueue_records
 from tests.kafka_records import read_all
 from tests.polling import eventually
+from tests.relays import relay_for
 
 
 @pytest.fixture
@@ -45,14 +44,7 @@ async def test_a_relay_whose_lock_connection_died_publishes_nothing_beside_its_s
     database_url: str,
     kafka_bootstrap: str,
 ) -> None:
-    relay = OutboxRelay(
-        dsn=database_url,
-        schema=SCHEMA,
-        pool=metrics_pool,
-        kafka=KafkaConnection(kafka_bootstrap),
-        client_id="test-relay",
-        metrics=OutboxMetrics(CollectorRegistry()),
-    )
+    relay = relay_for(database_url, SCHEMA, metrics_pool, kafka_bootstrap)
     running = asyncio.create_task(relay.run())
     try:
         first = await eventually(lambda: lock_holder(metrics_pool), lambda pid: pid is not None)

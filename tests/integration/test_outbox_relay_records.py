@@ -6,16 +6,15 @@ import json
 
 import asyncpg
 import pytest
-from prometheus_client import CollectorRegistry
 
 from services.metrics import SCHEMA
 from shared.contracts import topics
 from shared.db.leader import leader_lock
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.messaging.outbox_rows import OutgoingRecord, enqueue
 from tests.kafka_records import read_all
+from tests.relays import relay_for
 
 KEYS = (b"trygghetsvandringar", b"snoe-moten", "mötesplatser".encode())
 BACKLOG = 1_200  # more than a round relayed before rounds grew
@@ -40,14 +39,7 @@ async def test_a_backlog_lands_in_one_round_each_record_as_queued_and_each_key_i
     records = [queued(topic, n) for n in range(BACKLOG)]
     async with metrics_pool.acquire() as connection, connection.transaction():
         await enqueue(connection, SCHEMA, records)
-    relay = OutboxRelay(
-        dsn=database_url,
-        schema=SCHEMA,
-        pool=metrics_pool,
-        kafka=KafkaConnection(kafka_bootstrap),
-        client_id="test-relay",
-        metrics=OutboxMetrics(CollectorRegistry()),
-    )
+    relay = relay_for(database_url, SCHEMA, metrics_pool, kafka_bootstrap)
 
     try:
         async with leader_lock(database_url, SCHEMA, f"outbox:{SCHEMA}") as leader:

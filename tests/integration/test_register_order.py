@@ -13,7 +13,6 @@ from urllib.parse import quote
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
-from prometheus_client import CollectorRegistry
 from pydantic import PostgresDsn
 
 from services.activities import SCHEMA
@@ -26,7 +25,6 @@ from shared.contracts.cloudevents import parse_structured
 from shared.db.leader import leader_lock
 from shared.messaging.admin import ensure_topics
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.outbox import OutboxMetrics, OutboxRelay
 from shared.promises import default_promises
 from shared.runtime import open_database
 from tests.asgi import serving
@@ -34,6 +32,7 @@ from tests.factories import activity_completed
 from tests.kafka_records import header, read_all, read_topic
 from tests.keys import bearer, create_key
 from tests.polling import eventually
+from tests.relays import relay_for
 
 COMMITMENT = "sno-mote"
 ORGANISATION = "polisen"
@@ -91,14 +90,7 @@ async def test_a_commitment_s_records_are_published_in_register_order_across_ins
     imported = parse_structured(activity_completed(COMMITMENT))
     posted = parse_structured(activity_completed(COMMITMENT))
     over_http = Ingest(serving, topic, lambda: datetime.now(UTC), catalogue)
-    relay = OutboxRelay(
-        dsn=database_url,
-        schema=SCHEMA,
-        pool=serving,
-        kafka=KafkaConnection(kafka_bootstrap),
-        client_id="test-relay",
-        metrics=OutboxMetrics(CollectorRegistry()),
-    )
+    relay = relay_for(database_url, SCHEMA, serving, kafka_bootstrap)
     try:
         async with leader_lock(database_url, SCHEMA, f"outbox:{SCHEMA}") as leader:
             async with importing.acquire() as connection:
