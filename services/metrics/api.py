@@ -88,6 +88,22 @@ def _instants(
     return when, known
 
 
+async def _asked(
+    request: Request,
+    principal: Principal,
+    promise_id: str,
+    at: datetime | None,
+    known_at: datetime | None,
+) -> tuple[KpiEvaluator, Promise, datetime, datetime]:
+    """What an answer is about: the promise the caller may see, caught up with what the other
+    instances applied, and the instants it is evaluated at and known at."""
+    evaluator: KpiEvaluator = request.app.state.evaluator
+    promise = _promise(evaluator, promise_id, principal)
+    await evaluator.events.refresh(within=REFRESH_SECONDS)
+    when, known = _instants(request, at, known_at)
+    return evaluator, promise, when, known
+
+
 @router.get("/promises/{promise_id}/kpis", summary="Every commitment and outcome of a promise")
 async def promise_kpis(
     request: Request,
@@ -97,10 +113,7 @@ async def promise_kpis(
     period_of: PeriodOf = None,
     known_at: KnownAt = None,
 ) -> PromiseKpisView:
-    evaluator: KpiEvaluator = request.app.state.evaluator
-    promise = _promise(evaluator, promise_id, principal)
-    await evaluator.events.refresh(within=REFRESH_SECONDS)
-    when, known = _instants(request, at, known_at)
+    evaluator, promise, when, known = await _asked(request, principal, promise_id, at, known_at)
     kpis = await evaluator.evaluate_at(promise, when, period_of, known)
     return promise_view(kpis)
 
@@ -118,10 +131,7 @@ async def item_kpi(
     period_of: PeriodOf = None,
     known_at: KnownAt = None,
 ) -> CommitmentKpiView | OutcomeKpiView:
-    evaluator: KpiEvaluator = request.app.state.evaluator
-    promise = _promise(evaluator, promise_id, principal)
-    await evaluator.events.refresh(within=REFRESH_SECONDS)
-    when, known = _instants(request, at, known_at)
+    evaluator, promise, when, known = await _asked(request, principal, promise_id, at, known_at)
     kpi = await evaluator.evaluate_item_at(promise, when, item_id, period_of, known)
     if isinstance(kpi, CommitmentKpi):
         return commitment_view(kpi)
