@@ -8,7 +8,7 @@ import pytest
 
 from services.activities import SCHEMA
 from services.cli import main
-from shared.access import Principal, Role, key_store
+from shared.access import Principal, Role, key_store, keys
 
 
 @pytest.fixture
@@ -38,14 +38,16 @@ def test_keys_are_created_listed_without_secret_and_revoked(
 ) -> None:
     assert main(["keys", "create", "--org", "kommunen", "--label", "fältgruppens system"]) == 0
     key = capsys.readouterr().out.strip()
-    key_id = key.split("_")[1]
+    presented = keys.parse(key)
+    assert presented is not None
+    key_id = presented.key_id
     assert organisation_of(operator_env, key) == "kommunen"
 
     assert main(["keys", "list"]) == 0
     listing = capsys.readouterr().out
     assert key_id in listing
     assert "fältgruppens system" in listing
-    assert key.split("_")[2] not in listing
+    assert presented.secret not in listing
 
     assert main(["keys", "revoke", key_id]) == 0
     assert organisation_of(operator_env, key) is None
