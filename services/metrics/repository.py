@@ -9,7 +9,7 @@ from services.metrics.domain.facts import KnownEvent
 from shared.contracts.cloudevents import SPEC_VERSION, CloudEvent
 from shared.contracts.events import EventRetracted, parse_data
 from shared.db import Connection
-from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays
+from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays, in_dedup_order
 
 
 async def record_applied(
@@ -17,6 +17,7 @@ async def record_applied(
 ) -> dict[tuple[str, str], int]:
     """Write the dedup records; return the sequence numbers of the events seen for the first
     time, by (source, id)."""
+    events = in_dedup_order(events)
     rows = await connection.fetch(
         f"""
         INSERT INTO applied_events ({EVENT_COLUMNS}, schema_version)

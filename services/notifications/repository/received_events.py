@@ -9,7 +9,7 @@ from typing import Any
 from services.notifications.domain import KpiEvent
 from services.notifications.repository.pages import Page, page_of
 from shared.db import Connection
-from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays
+from shared.db.event_rows import EVENT_ARRAYS, EVENT_COLUMNS, event_arrays, in_dedup_order
 
 ReceivedPosition = tuple[datetime, datetime, str, str]  # received_at, occurred_at, source, id
 
@@ -23,7 +23,7 @@ async def record_received(connection: Connection, events: Sequence[KpiEvent]) ->
         ON CONFLICT (source, id) DO NOTHING
         RETURNING source, id
         """,  # noqa: S608 - the columns are shared.db.event_rows's constants
-        *event_arrays([e.envelope for e in events]),
+        *event_arrays([e.envelope for e in in_dedup_order(events)]),
     )
     new = {(row["source"], row["id"]) for row in rows}
     return [e for e in events if (e.envelope.source, e.envelope.id) in new]
