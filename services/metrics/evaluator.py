@@ -8,8 +8,10 @@ ids that follow from that state, so that the same change is always the same Clou
 Missed slots and passed deadlines need no event to be noticed: the timer's clock does it.
 
 A round woken by a batch this instance applied evaluates only the KPIs owned that the
-batch's events can change (`touched`), and keeps its latest word on the others; the timer's
-rounds, and the first after the KPIs owned changed, evaluate every KPI owned.
+batch's events can change (`touched`), and those of partitions it has caught up with since,
+and keeps its latest word on the others; the timer's rounds, and the first after the KPIs
+owned changed, evaluate every KPI owned. The gauges show every KPI owned as applied; only the
+announcements wait for the consumer to catch up with a KPI's partition.
 """
 
 import asyncio
@@ -92,7 +94,7 @@ class KpiEvaluator:
         # announcements must never stop for good while the service goes on serving.
         self._rounds = Rounds("KPI evaluation", log)
         self._evaluating_seconds = 0.0  # in the current round
-        self.owned = NOTHING
+        self.owned = NOTHING  # exported: the gauges of these KPIs are this instance's
         self.latest: dict[str, PromiseKpis] = {}
         # What this instance exports: the latest KPIs it owns (see `ownership`).
         self.published: dict[str, PromiseKpis] = {}
@@ -102,6 +104,9 @@ class KpiEvaluator:
         # Per promise, the KPIs owned when `latest` was last evaluated whole: a round may
         # evaluate part of them only while they stay the same.
         self._whole: dict[str, Owned] = {}
+        # Per promise, the partitions announced for at its last evaluation: one caught up with
+        # since is evaluated whether touched or not, for what was held back while it was behind.
+        self._announcing: dict[str, frozenset[int]] = {}
         claims.assignment.when_revoked(self._revoked)
         # The other instances' batches: their changes are evaluated on the next round.
         events.when_told(self._touch)
@@ -190,9 +195,11 @@ class KpiEvaluator:
         return self._interval if current else min(self._interval, BEHIND_SECONDS)
 
     async def evaluate_all(self, *, catch_up: bool = True, touched: Touched = EVERYTHING) -> bool:
-        """Evaluate and announce the KPIs owned that `touched` can have changed: all, unless
-        a round since the KPIs owned last changed evaluated all of them. Whether every
-        partition assigned was caught up with: the KPIs of one behind wait for a later round."""
+        """Evaluate the KPIs owned that `touched` can have changed (all, unless a round since
+        the KPIs owned last changed evaluated all of them) and those of partitions caught up
+        with since the last round; announce for the partitions caught up with. Whether every
+        partition assigned was caught up with: the announcements of one behind wait for a
+        later round."""
         # Asked before the lock is taken: a rebalance, which waits for the lock, may be what
         # the consumer's answer waits for. And before catching up: what the consumer had
         # handled when it answered is then in the state read.
@@ -204,17 +211,24 @@ class KpiEvaluator:
         self.evaluated_events = self.events.cache.applied
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:
-            live = await self._claims.live(connection, caught_up)
+            held = await self._claims.held(connection)
             read: dict[ZoneInfo, ReadWhole] = {}
             for promise in self.promises:
                 async with connection.transaction():
-                    self.owned = owned = await self._claims.standing(connection, live, at)
+                    self.owned = owned = await self._claims.standing(
+                        connection, held, caught_up, at
+                    )
+                    announcing = owned.within(caught_up)
                     earlier = self.latest.get(promise.id)
                     evaluated: Callable[[str], bool]
                     if earlier is None or self._whole.get(promise.id) != owned:
                         evaluated, earlier = owned.owns, None
                     else:
-                        evaluated = _both(owned.owns, touched.kpis_of(promise))
+                        gained = announcing.mine - self._announcing.get(promise.id, frozenset())
+                        evaluated = _both(
+                            owned.owns,
+                            _either(touched.kpis_of(promise), announcing.within(gained).owns),
+                        )
                         if not any(map(evaluated, _items(promise))):
                             continue
                     cache, zone = self.events.cache, promise.zone
@@ -225,13 +239,16 @@ class KpiEvaluator:
                         read[zone] = await cache.read_whole(connection, zone, at)
                     facts = cache.log_of(read[zone], wanted)
                     kpis, news = await self._announce(
-                        connection, promise, facts, at, None, evaluated
+                        connection, promise, facts, at, None, evaluated, announcing
                     )
                     closing = closing_day(promise, at)
-                    if closing is not None:
+                    if closing is not None and announcing.mine:
                         news += (
-                            await self._announce(connection, promise, facts, at, closing, evaluated)
+                            await self._announce(
+                                connection, promise, facts, at, closing, evaluated, announcing
+                            )
                         )[1]
+                self._announcing[promise.id] = announcing.mine
                 if earlier is None:
                     self.latest[promise.id], self._whole[promise.id] = kpis, owned
                 else:
@@ -258,12 +275,12 @@ class KpiEvaluator:
         at: datetime,
         closing: date | None,
         evaluated: Callable[[str], bool],
+        announcing: Owned,
     ) -> tuple[PromiseKpis, list[KpiChange]]:
         """Evaluate the KPIs `evaluated` says yes to (of those owned), and announce what is
-        new for them since the ledger's last word. The others are their owners' to evaluate:
-        an instance's work shrinks as instances are added; or they were evaluated before,
-        and nothing since changed them."""
-        owned = self.owned
+        new since the ledger's last word for those of them `announcing` owns. The others are
+        their owners' to evaluate: an instance's work shrinks as instances are added; or they
+        were evaluated before, and nothing since changed them."""
         started = time.perf_counter()
         kpis = evaluate_log(
             promise,
@@ -275,12 +292,12 @@ class KpiEvaluator:
             wanted=evaluated,
         )
         self._evaluating_seconds += time.perf_counter() - started
-        if not owned.mine:
+        if not announcing.mine:
             return kpis, []
         ledger = promise.id if closing is None else f"{promise.id}@{closing.year}"
         stored, count = await repository.announced_for_update(connection, ledger)
         previous = Announced.from_json(stored) if stored else Announced()
-        news, told = changes(previous, kpis, gap_notice_days=self._gap_notice_days)
+        news, told = changes(previous, announcing.only(kpis), gap_notice_days=self._gap_notice_days)
         if closing is not None:
             news = [change for change in news if is_verdict(change)]
         records = [
@@ -288,7 +305,7 @@ class KpiEvaluator:
             for n, change in enumerate(news)
         ]
         await enqueue(connection, SCHEMA, records)
-        kept = previous.updated(told, evaluated)
+        kept = previous.updated(told, _both(evaluated, announcing.owns))
         await repository.save_announced(connection, ledger, kept.to_json(), at, count + len(news))
         return kpis, news
 
@@ -314,6 +331,10 @@ def updated(earlier: PromiseKpis, now: PromiseKpis) -> PromiseKpis:
 
 def _both(first: Callable[[str], bool], second: Callable[[str], bool]) -> Callable[[str], bool]:
     return lambda item: first(item) and second(item)
+
+
+def _either(first: Callable[[str], bool], second: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda item: first(item) or second(item)
 
 
 def _items(promise: Promise) -> Iterator[str]:

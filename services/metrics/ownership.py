@@ -6,11 +6,16 @@ is its id, the key its events carry, so its owner consumes them itself; an indic
 its id. The instance the consumer group gives that partition is the KPI's owner: it alone
 announces the KPI's changes (the clock-driven ones included) and exports its gauges.
 
-It does so only for partitions it has caught up with and has claimed in the database. A
-claim bumps the partition's epoch in `partition_owners`; an announcement is written only in
-a transaction that still finds the epoch it claimed, and holds that row while it writes. An
+It does so only for partitions it has claimed in the database. A claim bumps the partition's
+epoch in `partition_owners`; an announcement is written, and a gauge exported, only from a
+transaction that still finds the epoch claimed, and holds that row while it writes. An
 instance that lost a partition without hearing of it (cut off from Kafka, not from
 PostgreSQL) is so fenced off as soon as the new owner has claimed it.
+
+Announcements wait until the owner has caught up with the partition: a change announced from
+half a backlog could be taken back a moment later. The gauges do not wait: they show the state
+as applied, which is the freshest there is, and a partition a few records behind (as one is
+at many a moment of a steady stream) keeps its series.
 """
 
 from dataclasses import dataclass, replace
@@ -41,6 +46,9 @@ class Owned:
 
     def owns(self, item_id: str) -> bool:
         return self.partitions > 0 and partition_of(item_id, self.partitions) in self.mine
+
+    def within(self, partitions: frozenset[int]) -> "Owned":
+        return Owned(self.partitions, self.mine & partitions)
 
     def only(self, kpis: PromiseKpis) -> PromiseKpis:
         """The KPIs of a promise that are this instance's."""
@@ -94,8 +102,8 @@ class Claims:
         count = self._consumed.partition_count() or 0
         return Owned(count, self.assignment.partitions) if count else NOTHING
 
-    async def live(self, connection: Connection, caught_up: frozenset[int]) -> dict[int, int]:
-        """The claims to act on: of the assigned partitions, those caught up with. After each
+    async def held(self, connection: Connection) -> dict[int, int]:
+        """The claims on the assigned partitions, by partition: their epochs. After each
         rebalance the assigned partitions are claimed anew. Call with the assignment's lock."""
         if self._generation != self.assignment.generation:
             generation = self.assignment.generation
@@ -104,13 +112,15 @@ class Claims:
             )
             self._generation = generation
         assigned = self.assignment.partitions
-        return {p: epoch for p, epoch in self._epochs.items() if p in caught_up & assigned}
+        return {p: epoch for p, epoch in self._epochs.items() if p in assigned}
 
-    async def standing(self, connection: Connection, live: dict[int, int], at: datetime) -> Owned:
-        """What may be announced in the caller's transaction, of an evaluation as of `at`:
-        the live claims still standing, held so until it ends."""
-        if not live:
+    async def standing(
+        self, connection: Connection, held: dict[int, int], caught_up: frozenset[int], at: datetime
+    ) -> Owned:
+        """Of the claims `held`, those still standing, held so until the caller's transaction
+        ends; those also `caught_up` with are marked evaluated as of `at`."""
+        if not held:
             return NOTHING
-        mine = await repository.standing(connection, self._consumed.topic, live, at)
+        mine = await repository.standing(connection, self._consumed.topic, held, caught_up, at)
         count = self._consumed.partition_count() or 0
         return Owned(count, mine) if mine and count else NOTHING

@@ -145,13 +145,20 @@ async def claim(
 
 
 async def standing(
-    connection: Connection, topic: str, claims: dict[int, int], at: datetime
+    connection: Connection,
+    topic: str,
+    claims: dict[int, int],
+    caught_up: frozenset[int],
+    at: datetime,
 ) -> frozenset[int]:
-    """The claimed partitions whose claim still stands, marked evaluated at `at` and held
-    until the end of the caller's transaction, so that no new owner's claim comes between."""
+    """The claimed partitions whose claim still stands, held until the end of the caller's
+    transaction, so that no new owner's claim comes between; those `caught_up` with are marked
+    evaluated at `at`."""
     rows = await connection.fetch(
         """
-        UPDATE partition_owners SET evaluated_at = $4
+        UPDATE partition_owners
+           SET evaluated_at = CASE WHEN claim.partition = ANY($5::int[]) THEN $4
+                                   ELSE partition_owners.evaluated_at END
         FROM unnest($2::int[], $3::bigint[]) AS claim(partition, epoch)
         WHERE partition_owners.topic = $1
           AND partition_owners.partition = claim.partition
@@ -162,6 +169,7 @@ async def standing(
         list(claims),
         list(claims.values()),
         at,
+        sorted(caught_up),
     )
     return frozenset(row["partition"] for row in rows)
 

@@ -1,7 +1,9 @@
 """The metrics service's evaluator outlives whatever fails in one round: a round that cannot
 finish is tried again on the next tick, it never ends the announcements for good; and a round
 that waited long for Kafka is not followed by a rest as long as the wait. A round after a
-batch evaluates only the KPIs the batch touched, and announces what a full round would."""
+batch evaluates only the KPIs the batch touched, and announces what a full round would. The
+gauges of a partition the consumer is behind on show the state applied; its announcements wait
+until it is caught up with."""
 
 import asyncio
 import json
@@ -12,10 +14,11 @@ import asyncpg
 from aiokafka.errors import KafkaTimeoutError
 
 from services.metrics.bucket_cache import BucketCache
-from services.metrics.domain.touched import Touched
+from services.metrics.domain.touched import NOTHING_TOUCHED, Touched
 from services.metrics.evaluator import KpiEvaluator
+from services.metrics.gauges import exposition
 from services.metrics.handlers import ApplyEvents, decode
-from services.metrics.ownership import Claims
+from services.metrics.ownership import Claims, partition_of
 from services.metrics.shared_events import SharedEvents
 from shared.contracts.cloudevents import HEADER_PREFIX
 from shared.contracts.kpi_events import CommitmentStatusChanged
@@ -188,3 +191,57 @@ async def test_a_round_after_a_batch_announces_for_what_it_touched_as_a_full_rou
 
     assert after_retraction[len(after_batch) :] == [(STATUS_CHANGED, "volontarinsatser")]
     assert await announced(metrics_pool) == after_retraction
+
+
+class BehindConsumer(LoneConsumer):
+    """A consumer a few records short of the end of the partitions `behind`, as one is at many
+    a moment of a steady stream."""
+
+    def __init__(self, behind: frozenset[int]) -> None:
+        super().__init__()
+        self.behind = behind
+
+    async def caught_up_partitions(self) -> frozenset[int]:
+        return self.assignment.partitions - self.behind
+
+
+def done_gauge(evaluator: KpiEvaluator, commitment: str) -> str | None:
+    """The `lofte_commitment_done` sample of a commitment on the instance's /metrics."""
+    text = exposition(tuple(evaluator.published.values())).decode()
+    return next(
+        (
+            line
+            for line in text.splitlines()
+            if line.startswith("lofte_commitment_done{") and f'commitment="{commitment}"' in line
+        ),
+        None,
+    )
+
+
+async def test_a_partition_behind_keeps_its_gauges_and_announces_once_caught_up_with(
+    metrics_pool: asyncpg.Pool, database_url: str
+) -> None:
+    consumer = BehindConsumer(frozenset({partition_of("volontarinsatser", 6)}))
+    evaluator = evaluator_over(consumer, metrics_pool, database_url)
+    await evaluator.evaluate_all()
+    march = datetime(2017, 3, 6, 9, tzinfo=UTC)
+    touched = await apply_batch(
+        metrics_pool, [activity_completed("volontarinsatser", time=march) for _ in range(5)]
+    )
+
+    await evaluator.evaluate_all(catch_up=False, touched=touched)
+    gauge_while_behind = done_gauge(evaluator, "volontarinsatser")
+    announced_while_behind = await announced(metrics_pool)
+    ledger_while_behind = await ledger(metrics_pool, "lund-2017")
+    consumer.behind = frozenset()
+    await evaluator.evaluate_all(catch_up=False, touched=NOTHING_TOUCHED)
+    announced_once_caught_up = await announced(metrics_pool)
+    await evaluator.evaluate_all()  # all of them again: nothing left to say
+
+    assert gauge_while_behind is not None
+    assert gauge_while_behind.endswith(" 5.0")
+    assert not any(subject == "volontarinsatser" for _, subject in announced_while_behind)
+    assert "volontarinsatser" not in ledger_while_behind["commitments"]
+    new = announced_once_caught_up[len(announced_while_behind) :]
+    assert (STATUS_CHANGED, "volontarinsatser") in new
+    assert await announced(metrics_pool) == announced_once_caught_up
