@@ -108,8 +108,10 @@ class KpiEvaluator:
         # since is evaluated whether touched or not, for what was held back while it was behind.
         self._announcing: dict[str, frozenset[int]] = {}
         claims.assignment.when_revoked(self._revoked)
-        # The other instances' batches: their changes are evaluated on the next round.
-        events.when_told(self._touch)
+        # The other instances' batches: evaluated at once if they touched a KPI owned here
+        # (an indicator reads the events of commitments on other partitions), else whenever
+        # this instance evaluates them next.
+        events.when_told(self._told)
         # New partitions are claimed, loaded and announced for at once, not on the next tick.
         claims.assignment.when_assigned(self.wake)
 
@@ -120,6 +122,15 @@ class KpiEvaluator:
 
     def _touch(self, touched: Touched) -> None:
         self._touched |= touched
+
+    def _told(self, touched: Touched) -> None:
+        self._touch(touched)
+        owned = self.owned.owns
+        if any(
+            any(map(_both(owned, touched.kpis_of(promise)), _items(promise)))
+            for promise in self.promises
+        ):
+            self._rounds.wake()
 
     async def evaluate_at(
         self,

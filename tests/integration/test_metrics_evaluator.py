@@ -91,10 +91,13 @@ async def ledger(pool: asyncpg.Pool, promise: str) -> dict[str, Any]:
     return told
 
 
-async def apply_batch(pool: asyncpg.Pool, documents: list[dict[str, Any]]) -> Touched:
-    """Apply a batch as the consumer does; what it touched, as the evaluator is told."""
+async def apply_batch(
+    pool: asyncpg.Pool, documents: list[dict[str, Any]], instance: str = "test"
+) -> Touched:
+    """Apply a batch as `instance`'s consumer does; what it touched, as its evaluator is
+    told."""
     told: list[Touched] = []
-    apply = ApplyEvents(told.append, "test")
+    apply = ApplyEvents(told.append, instance)
     async with pool.acquire() as connection, connection.transaction():
         await apply(connection, [decode(event(document)) for document in documents])
     apply.committed()
@@ -106,7 +109,10 @@ STATUS_CHANGED = CommitmentStatusChanged.TYPE
 
 
 def evaluator_over(
-    consumer: LoneConsumer, metrics_pool: asyncpg.Pool, database_url: str
+    consumer: LoneConsumer,
+    metrics_pool: asyncpg.Pool,
+    database_url: str,
+    interval_seconds: float = 0.05,
 ) -> KpiEvaluator:
     promises = default_promises()
     return KpiEvaluator(
@@ -119,7 +125,7 @@ def evaluator_over(
         clock=lambda: local(2017, 3, 15, 9),
         output_topic="lofte.metrics.v1",
         gap_notice_days=7,
-        interval_seconds=0.05,
+        interval_seconds=interval_seconds,
         claims=Claims(consumer, consumer.assignment, "test"),
     )
 
@@ -245,3 +251,30 @@ async def test_a_partition_behind_keeps_its_gauges_and_announces_once_caught_up_
     new = announced_once_caught_up[len(announced_while_behind) :]
     assert (STATUS_CHANGED, "volontarinsatser") in new
     assert await announced(metrics_pool) == announced_once_caught_up
+
+
+async def test_a_batch_another_instance_applied_is_announced_by_the_owner_without_its_timer(
+    metrics_pool: asyncpg.Pool, database_url: str
+) -> None:
+    evaluator = evaluator_over(CaughtUpConsumer(), metrics_pool, database_url, 3600)
+    before = await announced(metrics_pool)
+    running = [asyncio.create_task(evaluator.run()), asyncio.create_task(evaluator.events.listen())]
+    try:
+        first_word = await eventually(
+            lambda: announced(metrics_pool), lambda a: len(a) > len(before)
+        )
+        await eventually(lambda: ledger(metrics_pool, "lund-2017"), lambda told: bool(told))
+        march = datetime(2017, 3, 6, 9, tzinfo=UTC)
+        five = [activity_completed("volontarinsatser", time=march) for _ in range(5)]
+        await apply_batch(metrics_pool, five, instance="another")
+        after = await eventually(
+            lambda: announced(metrics_pool),
+            lambda a: (STATUS_CHANGED, "volontarinsatser") in a[len(first_word) :],
+            within=15,
+        )
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    assert (STATUS_CHANGED, "volontarinsatser") in after[len(first_word) :]
