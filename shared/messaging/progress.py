@@ -9,6 +9,8 @@ rules here are tested without a broker and the consumer is reached in one place 
 import asyncio
 import contextlib
 import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -17,6 +19,13 @@ from aiokafka.errors import KafkaError
 from prometheus_client import Gauge
 
 log = logging.getLogger(__name__)
+
+# A partition is caught up once it was read as far as it reached this long before: under a
+# steady stream, the ends seen a few milliseconds earlier are a record or two away at any
+# moment, and a consumer compared with them would seldom count as caught up at all.
+MOMENT_SECONDS = 0.5
+
+Ends = dict[TopicPartition, int]
 
 
 class Positions(Protocol):
@@ -60,12 +69,20 @@ class HandledPositions:
 
 
 class Progress:
-    def __init__(self, topic: str, lag: Gauge, positions: Callable[[], Positions | None]) -> None:
+    def __init__(
+        self,
+        topic: str,
+        lag: Gauge,
+        positions: Callable[[], Positions | None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.topic = topic
         self._lag = lag
         # None until the consumer runs (and again once it stopped).
         self._positions = positions
-        self._ends_when_asked: dict[TopicPartition, int] = {}
+        self._clock = clock
+        # The ends seen at the questions of the last moment, and at the latest before it.
+        self._ends_seen: deque[tuple[float, Ends]] = deque()
 
     async def caught_up(self) -> bool:
         """Whether every assigned partition is caught up (see `caught_up_partitions`)."""
@@ -75,13 +92,14 @@ class Progress:
 
     async def caught_up_partitions(self) -> frozenset[int]:
         """The assigned partitions this consumer has processed everything of that they held
-        when last asked (the first time: when asked now).
+        a moment ago: at the latest question at least `MOMENT_SECONDS` before this one (else
+        the earliest one since; the first time, now).
 
         Until then, state built from a partition is incomplete: a consumer catching up after
         downtime must not make anyone announce that something never happened. Comparing with
-        the ends seen at the previous question rather than with today's keeps a consumer of a
-        steady stream, always a few records short of the end, counted as live. While Kafka
-        cannot say (it is away), none is.
+        the ends seen a moment before rather than with today's keeps a consumer of a steady
+        stream, always a few records short of the end, counted as live. While Kafka cannot
+        say (it is away), none is.
         """
         positions = self._positions()
         assigned = list(positions.assignment()) if positions else []
@@ -90,7 +108,7 @@ class Progress:
         caught_up = set()
         try:
             ends = await positions.end_offsets(assigned)
-            earlier, self._ends_when_asked = self._ends_when_asked, ends
+            earlier = self._ends_a_moment_before(ends)
             for partition in assigned:
                 if await positions.position(partition) >= earlier.get(partition, ends[partition]):
                     caught_up.add(partition.partition)
@@ -98,6 +116,16 @@ class Progress:
             log.warning("how far %s has been read is not known now: %s", self.topic, error)
             return frozenset()
         return frozenset(caught_up)
+
+    def _ends_a_moment_before(self, ends: Ends) -> Ends:
+        """The ends to have read up to now; `ends`, seen now, are remembered for later."""
+        now = self._clock()
+        seen = self._ends_seen
+        while len(seen) > 1 and seen[1][0] <= now - MOMENT_SECONDS:
+            seen.popleft()  # a later one is a moment old too
+        earlier = seen[0][1] if seen else {}
+        seen.append((now, ends))
+        return earlier
 
     def partition_count(self) -> int | None:
         """How many partitions the topic has, as the consumer's metadata last said."""

@@ -55,6 +55,44 @@ async def test_a_consumer_of_a_steady_stream_is_live_though_never_at_the_end() -
         assert await consumer.caught_up()
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_asked_every_few_milliseconds_a_consumer_a_batch_short_of_a_stream_is_live() -> None:
+    clock = Clock()
+    partitions = Partitions(end=0, read_up_to=0)
+    consumer = Progress("t", ConsumerMetrics(CollectorRegistry()).lag, lambda: partitions, clock)
+    answers = []
+    for ask in range(400):  # two seconds of questions every 5 ms; a record every 4 ms
+        clock.now += 0.005
+        partitions.end = int(ask * 5 / 4)
+        partitions.read_up_to = max(partitions.end - 3, 0)  # its last batch still applying
+        answers.append(await consumer.caught_up())
+
+    assert all(answers[100:])
+
+
+async def test_a_consumer_that_falls_further_behind_than_a_moment_is_not_caught_up() -> None:
+    clock = Clock()
+    partitions = Partitions(end=100, read_up_to=100)
+    consumer = Progress("t", ConsumerMetrics(CollectorRegistry()).lag, lambda: partitions, clock)
+    assert await consumer.caught_up()
+    clock.now += 1.0
+    partitions.end = 5_100  # a burst it has not applied yet
+    assert await consumer.caught_up()  # what was there a moment ago, it has
+    clock.now += 1.0
+    partitions.read_up_to = 3_000
+    assert not await consumer.caught_up()
+    clock.now += 1.0
+    partitions.read_up_to = 5_100
+    assert await consumer.caught_up()
+
+
 async def test_a_quiet_consumer_at_the_end_is_caught_up_at_once() -> None:
     assert await consumer_over(Partitions(end=5, read_up_to=5)).caught_up()
 
