@@ -48,6 +48,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# How long a poll waits for records. After a poll that found none, faststream's batch
+# subscriber sleeps as long again before the next, and a record that arrives meanwhile waits
+# for the sleep to end: at its default of 200 ms, a quiet moment in a stream added up to
+# 200 ms to the next event's way to the KPIs. An idle poll costs next to nothing.
+POLL_MS = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded(Generic[T]):
@@ -138,6 +144,7 @@ class BatchConsumer(Generic[T]):
             group_id=self.group_id,
             batch=True,
             max_records=self._max_records,
+            batch_timeout_ms=POLL_MS,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
             listener=self.assignment,
