@@ -319,7 +319,10 @@ class KpiEvaluator:
         ]
         await enqueue(connection, SCHEMA, records)
         kept = previous.updated(told, _both(evaluated, announcing.owns))
-        await repository.save_announced(connection, ledger, kept.to_json(), at, count + len(news))
+        if news or kept != previous:  # most rounds change nothing: no write
+            await repository.save_announced(
+                connection, ledger, kept.to_json(), at, count + len(news)
+            )
         return kpis, news
 
     def _publish(self) -> None:

@@ -93,16 +93,15 @@ async def announced_for_update(
 ) -> tuple[dict[str, Any] | None, int]:
     """What was announced in a ledger (None: nothing yet) and how many announcements that
     took, locked until the transaction ends, so that no change is announced twice."""
-    # The no-op update locks the row, as FOR UPDATE would, and creates it the first time.
-    row = await connection.fetchrow(
-        """
-        INSERT INTO kpi_announced (promise, announced, evaluated_at)
-        VALUES ($1, 'null', '-infinity')
-        ON CONFLICT (promise) DO UPDATE SET promise = EXCLUDED.promise
-        RETURNING announced, announcements
-        """,
-        ledger,
-    )
+    locked = "SELECT announced, announcements FROM kpi_announced WHERE promise = $1 FOR UPDATE"
+    row = await connection.fetchrow(locked, ledger)
+    if row is None:
+        await connection.execute(
+            "INSERT INTO kpi_announced (promise, announced, evaluated_at)"
+            " VALUES ($1, 'null', '-infinity') ON CONFLICT (promise) DO NOTHING",
+            ledger,
+        )
+        row = await connection.fetchrow(locked, ledger)
     if row is None:
         raise LookupError(f"ledger {ledger} was neither found nor created")
     announced: dict[str, Any] | None = json.loads(row["announced"])
@@ -113,6 +112,7 @@ async def announced_for_update(
 async def save_announced(
     connection: Connection, ledger: str, announced: dict[str, Any], at: datetime, count: int
 ) -> None:
+    """A ledger's new word, as of an evaluation at `at` (when it last changed)."""
     await connection.execute(
         """
         UPDATE kpi_announced SET announced = $2::jsonb, evaluated_at = $3, announcements = $4
