@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 import sys
 from collections.abc import Callable, Generator
 from typing import TypeVar
@@ -61,4 +62,14 @@ def build_and_serve(create_app: Callable[[S], Starlette], settings: S) -> None:
         app = create_app(settings)
     except PromiseFileError as error:
         sys.exit(f"cannot start: the promises do not load\n{error}")
+    keep_out_of_collections()
     serve(app, settings)
+
+
+def keep_out_of_collections() -> None:
+    """Leave what the start made (modules, the app, its routes and models: about 100,000
+    objects, all alive for good) out of the garbage collector's full collections. Each of
+    those walked them all, 50-80 ms with nothing found, every ten seconds or so under load,
+    and held everything the service was doing for as long."""
+    gc.collect()
+    gc.freeze()
