@@ -53,6 +53,11 @@ T = TypeVar("T")
 # for the sleep to end: at its default of 200 ms, a quiet moment in a stream added up to
 # 200 ms to the next event's way to the KPIs. An idle poll costs next to nothing.
 POLL_MS = 20
+# How long the broker holds a fetch that finds nothing new. Kafka answers one request of a
+# connection at a time, and asking where the partitions end (the evaluator does every round)
+# goes over the fetch's connection: at the default 500 ms, a quiet moment in a stream held
+# that answer, and the round with it, for up to half a second.
+FETCH_WAIT_MS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,7 @@ class BatchConsumer(Generic[T]):
             batch=True,
             max_records=self._max_records,
             batch_timeout_ms=POLL_MS,
+            fetch_max_wait_ms=FETCH_WAIT_MS,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
             listener=self.assignment,
