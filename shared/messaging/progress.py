@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 # steady stream, the ends seen a few milliseconds earlier are a record or two away at any
 # moment, and a consumer compared with them would seldom count as caught up at all.
 MOMENT_SECONDS = 0.5
+# How old the latest answer to where the partitions end may be before Kafka is asked again.
+# Under a stream the evaluator asks many times a second, and each question waits its turn
+# behind the consumer's fetch on the same connection.
+ASK_EVERY_SECONDS = 0.2
 
 Ends = dict[TopicPartition, int]
 
@@ -93,7 +97,8 @@ class Progress:
     async def caught_up_partitions(self) -> frozenset[int]:
         """The assigned partitions this consumer has processed everything of that they held
         a moment ago: at the latest question at least `MOMENT_SECONDS` before this one (else
-        the earliest one since; the first time, now).
+        the earliest one since; the first time, now). Kafka is asked where they end at most
+        every `ASK_EVERY_SECONDS`.
 
         Until then, state built from a partition is incomplete: a consumer catching up after
         downtime must not make anyone announce that something never happened. Comparing with
@@ -107,25 +112,33 @@ class Progress:
             return frozenset()
         caught_up = set()
         try:
-            ends = await positions.end_offsets(assigned)
-            earlier = self._ends_a_moment_before(ends)
+            ends = await self._ends_a_moment_before(positions, assigned)
             for partition in assigned:
-                if await positions.position(partition) >= earlier.get(partition, ends[partition]):
+                if await positions.position(partition) >= ends[partition]:
                     caught_up.add(partition.partition)
         except KafkaError as error:
             log.warning("how far %s has been read is not known now: %s", self.topic, error)
             return frozenset()
         return frozenset(caught_up)
 
-    def _ends_a_moment_before(self, ends: Ends) -> Ends:
-        """The ends to have read up to now; `ends`, seen now, are remembered for later."""
+    async def _ends_a_moment_before(
+        self, positions: Positions, assigned: list[TopicPartition]
+    ) -> Ends:
+        """The ends the assigned partitions are to be read up to now (a partition not seen a
+        moment before: as it ends now)."""
         now = self._clock()
         seen = self._ends_seen
+        latest = seen[-1] if seen else None
+        if (
+            latest is None
+            or now - latest[0] >= ASK_EVERY_SECONDS
+            or not all(partition in latest[1] for partition in assigned)
+        ):
+            seen.append((now, await positions.end_offsets(assigned)))
         while len(seen) > 1 and seen[1][0] <= now - MOMENT_SECONDS:
             seen.popleft()  # a later one is a moment old too
-        earlier = seen[0][1] if seen else {}
-        seen.append((now, ends))
-        return earlier
+        before, latest_ends = seen[0][1], seen[-1][1]
+        return {p: before.get(p, latest_ends[p]) for p in assigned}
 
     def partition_count(self) -> int | None:
         """How many partitions the topic has, as the consumer's metadata last said."""

@@ -93,6 +93,28 @@ async def test_a_consumer_that_falls_further_behind_than_a_moment_is_not_caught_
     assert await consumer.caught_up()
 
 
+@dataclass
+class CountedAsks(Partitions):
+    asked: int = 0
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        self.asked += 1
+        return await super().end_offsets(partitions)
+
+
+async def test_asked_many_times_a_second_kafka_is_asked_where_the_partitions_end_five_times() -> (
+    None
+):
+    clock = Clock()
+    partitions = CountedAsks(end=100, read_up_to=100)
+    consumer = Progress("t", ConsumerMetrics(CollectorRegistry()).lag, lambda: partitions, clock)
+    for _ in range(100):  # a second of rounds
+        assert await consumer.caught_up()
+        clock.now += 0.01
+
+    assert partitions.asked == 5
+
+
 async def test_a_quiet_consumer_at_the_end_is_caught_up_at_once() -> None:
     assert await consumer_over(Partitions(end=5, read_up_to=5)).caught_up()
 
