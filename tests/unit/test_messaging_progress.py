@@ -115,6 +115,30 @@ async def test_asked_many_times_a_second_kafka_is_asked_where_the_partitions_end
     assert partitions.asked == 5
 
 
+@dataclass
+class GrowingAssignment(CountedAsks):
+    """Partitions 0 and 1 end at `end`; the group assigns `assigned` of them."""
+
+    assigned: frozenset[int] = frozenset({0})
+
+    def assignment(self) -> set[TopicPartition]:
+        return {TopicPartition("t", p) for p in self.assigned}
+
+
+async def test_a_partition_assigned_since_kafka_was_last_asked_is_asked_about_at_once() -> None:
+    clock = Clock()
+    partitions = GrowingAssignment(end=100, read_up_to=100)
+    consumer = Progress("t", ConsumerMetrics(CollectorRegistry()).lag, lambda: partitions, clock)
+    assert await consumer.caught_up_partitions() == {0}
+
+    clock.now += 0.01
+    partitions.assigned = frozenset({0, 1})
+    caught_up = await consumer.caught_up_partitions()
+
+    assert caught_up == {0, 1}
+    assert partitions.asked == 2
+
+
 async def test_a_quiet_consumer_at_the_end_is_caught_up_at_once() -> None:
     assert await consumer_over(Partitions(end=5, read_up_to=5)).caught_up()
 
