@@ -2,11 +2,13 @@
 finish is tried again on the next tick, it never ends the announcements for good; and a round
 that waited long for Kafka is not followed by a rest as long as the wait. A round after a
 batch evaluates only the KPIs the batch touched, and announces what a full round would. The
-gauges of a partition the consumer is behind on show the state applied; its announcements wait
-until it is caught up with."""
+gauges of a partition the consumer is behind on show the state applied, brought up to date
+every second; its announcements wait until it is caught up with."""
 
 import asyncio
 import json
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from aiokafka.errors import KafkaTimeoutError
 
 from services.metrics.bucket_cache import BucketCache
 from services.metrics.domain.touched import NOTHING_TOUCHED, Touched
-from services.metrics.evaluator import KpiEvaluator
+from services.metrics.evaluator import BEHIND_SECONDS, KpiEvaluator
 from services.metrics.gauges import exposition
 from services.metrics.handlers import ApplyEvents, decode
 from services.metrics.ownership import Claims, partition_of
@@ -113,6 +115,7 @@ def evaluator_over(
     metrics_pool: asyncpg.Pool,
     database_url: str,
     interval_seconds: float = 0.05,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> KpiEvaluator:
     promises = default_promises()
     return KpiEvaluator(
@@ -127,6 +130,7 @@ def evaluator_over(
         gap_notice_days=7,
         interval_seconds=interval_seconds,
         claims=Claims(consumer, consumer.assignment, "test"),
+        monotonic=monotonic,
     )
 
 
@@ -228,7 +232,8 @@ async def test_a_partition_behind_keeps_its_gauges_and_announces_once_caught_up_
     metrics_pool: asyncpg.Pool, database_url: str
 ) -> None:
     consumer = BehindConsumer(frozenset({partition_of("volontarinsatser", 6)}))
-    evaluator = evaluator_over(consumer, metrics_pool, database_url)
+    seconds = [0.0]
+    evaluator = evaluator_over(consumer, metrics_pool, database_url, monotonic=lambda: seconds[0])
     await evaluator.evaluate_all()
     march = datetime(2017, 3, 6, 9, tzinfo=UTC)
     touched = await apply_batch(
@@ -236,6 +241,9 @@ async def test_a_partition_behind_keeps_its_gauges_and_announces_once_caught_up_
     )
 
     await evaluator.evaluate_all(catch_up=False, touched=touched)
+    gauge_before_due = done_gauge(evaluator, "volontarinsatser")
+    seconds[0] += BEHIND_SECONDS  # a backlog's gauges are brought up to date this often
+    await evaluator.evaluate_all(catch_up=False, touched=NOTHING_TOUCHED)
     gauge_while_behind = done_gauge(evaluator, "volontarinsatser")
     announced_while_behind = await announced(metrics_pool)
     ledger_while_behind = await ledger(metrics_pool, "lund-2017")
@@ -244,6 +252,8 @@ async def test_a_partition_behind_keeps_its_gauges_and_announces_once_caught_up_
     announced_once_caught_up = await announced(metrics_pool)
     await evaluator.evaluate_all()  # all of them again: nothing left to say
 
+    assert gauge_before_due is not None
+    assert gauge_before_due.endswith(" 0.0")
     assert gauge_while_behind is not None
     assert gauge_while_behind.endswith(" 5.0")
     assert not any(subject == "volontarinsatser" for _, subject in announced_while_behind)
