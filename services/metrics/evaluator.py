@@ -64,6 +64,9 @@ REST_PER_WORK = 4.0
 # and how often the gauges of a partition behind (a backlog) are brought up to date: after
 # every batch, evaluating them took a quarter of the time the backlog needed.
 BEHIND_SECONDS = 1.0
+# The least time between rounds woken by other instances' batches: under their stream, every
+# batch of theirs would otherwise be a round here too.
+TOLD_SECONDS = 0.1
 # How long an API answer waits to catch up with what other instances applied before it
 # answers from what this instance knows.
 REFRESH_SECONDS = 2.0
@@ -118,9 +121,12 @@ class KpiEvaluator:
         self._touched_behind = NOTHING_TOUCHED
         self._behind_evaluated_at = -math.inf
         claims.assignment.when_revoked(self._revoked)
-        # The other instances' batches: evaluated at once if they touched a KPI owned here
-        # (an indicator reads the events of commitments on other partitions), else whenever
-        # this instance evaluates them next.
+        # The other instances' batches: evaluated soon if they touched a KPI owned here (an
+        # indicator reads the events of commitments on other partitions) and this instance
+        # keeps up (one behind has rounds enough of its own), else whenever it evaluates next.
+        self._keeping_up = False
+        self._told_wake: asyncio.TimerHandle | None = None
+        self._told_woken_at = -math.inf
         events.when_told(self._told)
         # New partitions are claimed, loaded and announced for at once, not on the next tick.
         claims.assignment.when_assigned(self.wake)
@@ -135,12 +141,22 @@ class KpiEvaluator:
 
     def _told(self, touched: Touched) -> None:
         self._touch(touched)
+        if not self._keeping_up or self._told_wake is not None:
+            return
         owned = self.owned.owns
         if any(
             any(map(_both(owned, touched.kpis_of(promise)), _items(promise)))
             for promise in self.promises
         ):
-            self._rounds.wake()
+            due = self._told_woken_at + TOLD_SECONDS - self._monotonic()
+            self._told_wake = asyncio.get_running_loop().call_later(
+                max(due, 0), self._woken_by_told
+            )
+
+    def _woken_by_told(self) -> None:
+        self._told_wake = None
+        self._told_woken_at = self._monotonic()
+        self._rounds.wake()
 
     async def evaluate_at(
         self,
@@ -286,7 +302,8 @@ class KpiEvaluator:
             self._behind_evaluated_at = started
         elif self.owned.mine - caught_up:
             self._touched_behind |= touched  # theirs: for when they are due
-        return caught_up == assignment.partitions
+        self._keeping_up = caught_up == assignment.partitions
+        return self._keeping_up
 
     def _reads(self, owned: Owned) -> dict[ZoneInfo, Wanted]:
         """What the KPIs `owned` read of the buckets, zone by zone."""
