@@ -53,12 +53,11 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 CLOSING_DAYS = 31
-# Evaluating shares the process with consuming: after a round that found the consumer behind,
-# the evaluator rests this many times as long as its evaluations took, so that however long
-# evaluations grow, the consumer that catches up with a backlog keeps most of the time. Only
-# the evaluating counts, not the waiting: a round that waited 40 s for Kafka to say how far it
-# was read must not then rest for minutes with news to announce. And never longer than the
-# timer's interval. A consumer that keeps up needs no rest, and a KPI would wait for it.
+# Evaluating shares the process with consuming: after each round the evaluator rests this
+# many times as long as its evaluations took, so that however long evaluations grow, the
+# consumer that catches up with a backlog keeps most of the time. Only the evaluating counts,
+# not the waiting: a round that waited 40 s for Kafka to say how far it was read must not
+# then rest for minutes with news to announce. And never longer than the timer's interval.
 REST_PER_WORK = 4.0
 # How soon a round comes back to a partition it was behind on when no batch wakes it first,
 # and how often the gauges of a partition behind (a backlog) are brought up to date: after
@@ -225,8 +224,7 @@ class KpiEvaluator:
         except BaseException:
             self._touched |= touched  # not evaluated: the next round does it
             raise
-        if not current:
-            await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
+        await asyncio.sleep(min(self._evaluating_seconds * REST_PER_WORK, self._interval))
         # Behind on some partition: come back with the consumer's next batch, which wakes
         # this, or soon without one; a steady stream is a little behind at many a round, and
         # a rest the next batch cannot end would hold every KPI back by its length.
