@@ -248,7 +248,7 @@ class KpiEvaluator:
         started = self._monotonic()
         behind_due = started - self._behind_evaluated_at >= BEHIND_SECONDS
         if behind_due:
-            touched, self._touched_behind = touched | self._touched_behind, NOTHING_TOUCHED
+            touched |= self._touched_behind
         assignment = self._claims.assignment
         async with assignment.lock, self._pool.acquire() as connection:
             held = await self._claims.held(connection)
@@ -296,8 +296,8 @@ class KpiEvaluator:
                 if news:
                     log.info("announced %d KPI changes for %s", len(news), promise.id)
             self._publish()
-        if behind_due:
-            self._behind_evaluated_at = started
+        if behind_due:  # kept until now: a round that fails leaves them for the next
+            self._behind_evaluated_at, self._touched_behind = started, NOTHING_TOUCHED
         elif self.owned.mine - caught_up:
             self._touched_behind |= touched  # theirs: for when they are due
         self._keeping_up = caught_up == assignment.partitions
