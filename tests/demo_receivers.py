@@ -12,7 +12,7 @@ from pathlib import Path
 
 from shared.contracts.cloudevents import CloudEvent
 from shared.contracts.kpi_events import METRICS_SOURCE, CommitmentStatusChanged, PeriodSpan, Status
-from tests.processes import ROOT, free_port
+from tests.processes import ROOT, free_ports
 
 RECEIVERS = ROOT / "infra" / "bin" / "receivers.sh"
 
@@ -35,7 +35,7 @@ class Receivers:
 
 @contextlib.contextmanager
 def demo_receivers(folder: Path) -> Iterator[Receivers]:
-    smtp_port, web_port, inbox_port = free_port(), free_port(), free_port()
+    smtp_port, web_port, inbox_port = free_ports(3)
     found = Receivers(
         smtp_port,
         f"http://127.0.0.1:{web_port}",

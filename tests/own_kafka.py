@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.processes import ROOT, free_port
+from tests.processes import ROOT, free_ports
 
 KAFKA_SH = ROOT / "infra" / "bin" / "kafka.sh"
 
@@ -51,4 +51,5 @@ class OwnKafka:
 
 
 def own_kafka(tmp_path: Path, options: Mapping[str, str] | None = None) -> OwnKafka:
-    return OwnKafka(tmp_path / "run", free_port(), free_port(), options or {})
+    broker_port, controller_port = free_ports(2)
+    return OwnKafka(tmp_path / "run", broker_port, controller_port, options or {})

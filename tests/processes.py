@@ -19,10 +19,21 @@ SERVICES = ("activities", "metrics", "notifications")
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    [port] = free_ports(1)
+    return port
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports. Every probe stays bound until all are picked: ports
+    picked one after another, each released before the next, may come out the same (a
+    mail catcher was once given one port for its web page and its SMTP server alike)."""
+    with contextlib.ExitStack() as probes:
+        ports = []
+        for _ in range(count):
+            probe = probes.enter_context(socket.socket())
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+        return ports
 
 
 def port_is_free(port: int) -> bool:

@@ -60,7 +60,12 @@ class System:
         return f"http://127.0.0.1:{self.port(instance)}"
 
     def port(self, instance: str) -> int:
-        return self.ports.setdefault(instance, free_port())
+        """The instance's port, the same through its restarts; never another instance's,
+        though one killed has let go of its port until it is started again."""
+        if instance not in self.ports:
+            taken = set(self.ports.values())
+            self.ports[instance] = next(p for p in iter(free_port, None) if p not in taken)
+        return self.ports[instance]
 
     def environment(self, name: str) -> dict[str, str]:
         return {

@@ -20,7 +20,7 @@ from shared.promises import default_promises
 from tests.demo_receivers import missed
 from tests.kafka_records import send
 from tests.polling import eventually
-from tests.processes import ROOT, free_port, port_is_free
+from tests.processes import ROOT, free_ports, port_is_free
 
 SCALE = 3
 SERVICES = ("activities", "metrics", "notifications", "public")
@@ -63,14 +63,15 @@ def make(target: str, env: dict[str, str], timeout: float) -> subprocess.Complet
 @pytest.fixture
 def made_up(tmp_path: Path) -> Iterator[tuple[dict[str, int], Path, str]]:
     """`make up` on free ports with a run folder of the test's own; `make down` afterwards."""
-    ports = {name: free_port() for name in PORTS}
+    ports = dict(zip(PORTS, free_ports(len(PORTS)), strict=True))
+    services = [f"LOFTE_{service.upper()}_PORT" for service in SERVICES]
     # Instance i of a service listens on its port + 10 (i - 1): those must be free too.
     while not all(
-        port_is_free(ports[f"LOFTE_{service.upper()}_PORT"] + 10 * i)
-        for service in SERVICES
+        port_is_free(ports[service] + 10 * i) and ports[service] + 10 * i not in ports.values()
+        for service in services
         for i in range(1, SCALE)
     ):
-        ports.update({f"LOFTE_{service.upper()}_PORT": free_port() for service in SERVICES})
+        ports.update(zip(services, free_ports(len(services)), strict=True))
     run_dir = tmp_path / "run"
     env = {
         **{name: value for name, value in os.environ.items() if not leaks_in(name)},
