@@ -25,7 +25,6 @@ from typing import Protocol
 from aiokafka.partitioner import murmur2
 
 from services.metrics import repository
-from services.metrics.domain.announced import Announced
 from services.metrics.domain.kpis import PromiseKpis
 from shared.db import Connection
 from shared.messaging.assignment import Assignment
@@ -57,11 +56,6 @@ class Owned:
             commitments=tuple(kpi for kpi in kpis.commitments if self.owns(kpi.id)),
             outcomes=tuple(kpi for kpi in kpis.outcomes if self.owns(kpi.id)),
         )
-
-    def merge(self, previous: Announced, told: Announced) -> Announced:
-        """A ledger's new word: `told` for the KPIs owned here, `previous` for the others,
-        which their owners keep."""
-        return previous.updated(told, self.owns)
 
 
 NOTHING = Owned(0, frozenset())

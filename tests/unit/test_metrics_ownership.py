@@ -53,7 +53,7 @@ def test_a_ledger_keeps_what_other_owners_told() -> None:
     )
     told = Announced(commitments={"sno-mote": AnnouncedCommitment(Status.ON_TRACK)})
 
-    kept = mine.merge(previous, told)
+    kept = previous.updated(told, mine.owns)
 
     assert kept.commitments == {
         theirs: AnnouncedCommitment(Status.BEHIND),
@@ -80,7 +80,7 @@ def test_a_round_that_evaluated_some_kpis_keeps_the_ledgers_word_on_the_others()
         "volontarinsatser": AnnouncedCommitment(Status.ACHIEVED),
     }
     assert kept.outcomes == previous.outcomes
-    assert mine.merge(previous, told).commitments == told.commitments  # all evaluated
+    assert previous.updated(told, mine.owns).commitments == told.commitments  # all evaluated
 
 
 def test_a_lone_instance_owns_everything() -> None:
