@@ -37,7 +37,7 @@ class ApplyEvents:
         await kpi_buckets.fold_in(connection, sorted(new_seqs.values()))
         self._touched = None
         if new_seqs:
-            new = [event for event in events if _key(event) in new_seqs]
+            new = [event for event in events if event.envelope.identity in new_seqs]
             self._touched = await touched_by(connection, new)
             await tell_applied(connection, self._instance, self._touched)
         return Applied(new=len(new_seqs), duplicates=len(events) - len(new_seqs))
@@ -54,7 +54,3 @@ async def touched_by(connection: Connection, new: Sequence[KnownEvent]) -> Touch
     taken out)."""
     retracted = await repository.retracted_events(connection, new)
     return Touched.by([event.data for event in (*new, *retracted)], retracting=True)
-
-
-def _key(event: KnownEvent) -> tuple[str, str]:
-    return event.envelope.source, event.envelope.id

@@ -126,6 +126,12 @@ class CloudEvent(BaseModel):
     )
 
     @property
+    def identity(self) -> tuple[str, str]:
+        """What makes an event the same event (CloudEvents: `source` and `id` together), as
+        every consumer's dedup records are keyed."""
+        return self.source, self.id
+
+    @property
     def key(self) -> str:
         """The partition key: events about one subject stay in order on one partition."""
         return self.subject or self.type

@@ -41,4 +41,4 @@ def in_dedup_order(events: Sequence[E]) -> list[E]:
     """The events in the order of their dedup key (`source`, `id`). Two writers whose batches
     share events (a redelivery during a rebalance) wait for each other's rows of the unique
     index; taking them in one order, they wait in turn instead of deadlocking."""
-    return sorted(events, key=lambda e: (e.envelope.source, e.envelope.id))
+    return sorted(events, key=lambda e: e.envelope.identity)

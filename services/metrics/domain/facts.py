@@ -87,10 +87,6 @@ class Selection(Protocol):
     def select(self, group: Group, facts: Sequence[Fact[D]]) -> Sequence[Fact[D]]: ...
 
 
-def _key(event: KnownEvent) -> tuple[str, str]:
-    return event.envelope.source, event.envelope.id
-
-
 def _rank(event: KnownEvent) -> tuple[datetime, str]:
     return event.envelope.time, event.envelope.model_dump_json()
 
@@ -99,7 +95,7 @@ def distinct(events: Iterable[KnownEvent]) -> list[KnownEvent]:
     """One event per (source, id), chosen independently of the order they come in."""
     chosen: dict[tuple[str, str], KnownEvent] = {}
     for event in events:
-        key = _key(event)
+        key = event.envelope.identity
         held = chosen.get(key)
         if held is None or (held != event and _rank(event) < _rank(held)):
             chosen[key] = event

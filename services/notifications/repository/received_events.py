@@ -26,7 +26,7 @@ async def record_received(connection: Connection, events: Sequence[KpiEvent]) ->
         *event_arrays([e.envelope for e in in_dedup_order(events)]),
     )
     new = {(row["source"], row["id"]) for row in rows}
-    return [e for e in events if (e.envelope.source, e.envelope.id) in new]
+    return [e for e in events if e.envelope.identity in new]
 
 
 async def latest_received(
